@@ -1,0 +1,13 @@
+//! napi-rs bindings of pysocket: JavaScript values <-> core types, nothing
+//! else. Every function catches panics (`catch_unwind`) so that none can
+//! reach Node; errors travel as `PYSOCKET:<kind>:<payload>` for the
+//! TypeScript layer to turn into Python's exception classes.
+
+// Under `cargo test` napi-derive registers nothing, so the bindings look unused.
+#![cfg_attr(test, allow(dead_code))]
+
+mod address;
+mod constants;
+mod error;
+mod netdb;
+mod socket;

@@ -1,0 +1,138 @@
+// Argument conversion with CPython's rules and messages: integers
+// (`__index__`, C int / ssize_t ranges), bytes-like objects, timeouts, and
+// the trailing options object that stands for keyword arguments.
+import { OverflowError, ValueError } from './errors'
+import { pyTypeName } from './pytypes'
+
+const INT_MAX = 2 ** 31 - 1
+const INT_MIN = -(2 ** 31)
+const UINT_MAX = 2 ** 32 - 1
+const SSIZE_MAX = 2 ** 63 - 1
+
+/** Python's `operator.index`: ints and bools pass, anything else is a TypeError. */
+export function index(v: unknown): number {
+  if (typeof v === 'number' && Number.isInteger(v)) return v
+  if (typeof v === 'boolean') return v ? 1 : 0
+  if (typeof v === 'bigint') return Number(v)
+  throw new TypeError(`'${pyTypeName(v)}' object cannot be interpreted as an integer`)
+}
+
+/** A C `int` argument (format `i`). */
+export function cInt(v: unknown): number {
+  const n = index(v)
+  if (n > INT_MAX) throw new OverflowError('signed integer is greater than maximum')
+  if (n < INT_MIN) throw new OverflowError('signed integer is less than minimum')
+  return n
+}
+
+/** A C `unsigned int` taken modulo 2**32 (format `I`). */
+export function cUIntMask(v: unknown): number {
+  const n = index(v)
+  return typeof v === 'bigint' ? Number(BigInt.asUintN(32, v)) : ((n % 2 ** 32) + 2 ** 32) % 2 ** 32
+}
+
+/** A C `unsigned int` with overflow checks. */
+export function cUInt(v: unknown): number {
+  const n = index(v)
+  if (n < 0) throw new OverflowError("can't convert negative int to unsigned")
+  if (n > UINT_MAX) throw new OverflowError('Python int too large to convert to C unsigned long')
+  return n
+}
+
+/** A `Py_ssize_t` argument (format `n`). */
+export function ssize(v: unknown): number {
+  const n = index(v)
+  if (n > SSIZE_MAX || n < -SSIZE_MAX - 1) {
+    throw new OverflowError('Python int too large to convert to C ssize_t')
+  }
+  return n
+}
+
+/** Any bytes-like object as a Uint8Array over the same memory. */
+export function bytesLike(v: unknown): Uint8Array {
+  if (v instanceof Uint8Array) return v
+  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength)
+  if (v instanceof ArrayBuffer || v instanceof SharedArrayBuffer) return new Uint8Array(v)
+  throw new TypeError(`a bytes-like object is required, not '${pyTypeName(v)}'`)
+}
+
+/** A writable buffer for the `*_into` calls. */
+export function writable(v: unknown, fn: string): Uint8Array {
+  if (v instanceof Uint8Array) return v
+  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength)
+  if (v instanceof ArrayBuffer || v instanceof SharedArrayBuffer) return new Uint8Array(v)
+  throw new TypeError(
+    `${fn}() argument 1 must be read-write bytes-like object, not ${pyTypeName(v)}`,
+  )
+}
+
+/**
+ * A timeout in seconds as CPython parses it (`None` or a non-negative
+ * number), returned as a number with -1 for None.
+ */
+export function timeoutSeconds(v: unknown): number {
+  if (v === null || v === undefined) return -1
+  let secs: number
+  if (typeof v === 'number') secs = v
+  else if (typeof v === 'boolean') secs = v ? 1 : 0
+  else if (typeof v === 'bigint') secs = Number(v)
+  else throw new TypeError(`'${pyTypeName(v)}' object cannot be interpreted as an integer`)
+  if (Number.isNaN(secs)) throw new ValueError('Invalid value NaN (not a number)')
+  // CPython keeps timeouts as int64 nanoseconds.
+  if (Math.abs(secs) * 1e9 >= 2 ** 63) {
+    throw new OverflowError('timestamp out of range for platform time_t')
+  }
+  if (secs < 0) throw new ValueError('Timeout value out of range')
+  return secs
+}
+
+/** True for a plain options object (the stand-in for keyword arguments). */
+export function isOptions(v: unknown): v is Record<string, unknown> {
+  if (v === null || typeof v !== 'object') return false
+  if (Array.isArray(v) || ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return false
+  const proto = Object.getPrototypeOf(v)
+  return proto === Object.prototype || proto === null
+}
+
+/**
+ * Splits `args` into positional arguments and keyword options, filling each
+ * named parameter from one or the other, as Python binds a call.
+ */
+export function bind(
+  fn: string,
+  names: readonly string[],
+  args: readonly unknown[],
+  required = 0,
+): Record<string, unknown> {
+  let positional = args
+  let kw: Record<string, unknown> = {}
+  if (args.length > 0 && isOptions(args[args.length - 1])) {
+    kw = args[args.length - 1] as Record<string, unknown>
+    positional = args.slice(0, -1)
+  }
+  // Trailing undefined stands for an omitted argument.
+  let n = positional.length
+  while (n > 0 && positional[n - 1] === undefined) n--
+  if (n > names.length) {
+    throw new TypeError(
+      `${fn}() takes at most ${names.length} argument${names.length === 1 ? '' : 's'} (${n} given)`,
+    )
+  }
+  const out: Record<string, unknown> = {}
+  for (let i = 0; i < n; i++) out[names[i]] = positional[i]
+  for (const [key, value] of Object.entries(kw)) {
+    if (!names.includes(key)) {
+      throw new TypeError(`${fn}() got an unexpected keyword argument '${key}'`)
+    }
+    if (key in out) {
+      throw new TypeError(`${fn}() got multiple values for argument '${key}'`)
+    }
+    if (value !== undefined) out[key] = value
+  }
+  for (let i = 0; i < required; i++) {
+    if (!(names[i] in out)) {
+      throw new TypeError(`${fn}() missing required argument '${names[i]}' (pos ${i + 1})`)
+    }
+  }
+  return out
+}

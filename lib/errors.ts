@@ -1,0 +1,198 @@
+// Python's exception classes with CPython's messages, and the translation of
+// the addon's error wire format (`PYSOCKET:<kind>:<payload>`).
+import { constants } from 'node:os'
+
+import native = require('./native')
+import { pyRepr } from './pytypes'
+
+const errnoNames = new Map<number, string>()
+for (const [name, value] of Object.entries(constants.errno)) {
+  // EWOULDBLOCK shares EAGAIN's number; Node reports EAGAIN.
+  if (!errnoNames.has(value) || name === 'EAGAIN') errnoNames.set(value, name)
+}
+
+/** The errno name for a number (`111` -> `'ECONNREFUSED'`), as Node's `code`. */
+export function errnoName(errno: number): string | undefined {
+  return errnoNames.get(errno)
+}
+
+const strerrors = new Map<number, string>()
+/** The C library's text for an errno, as `os.strerror`. */
+export function strerror(errno: number): string {
+  let text = strerrors.get(errno)
+  if (text === undefined) {
+    text = native.strerror(errno)
+    strerrors.set(errno, text)
+  }
+  return text
+}
+
+function osErrorText(args: unknown[]): string {
+  if (args.length >= 2 && args.length <= 5) {
+    const [errno, text, filename, , filename2] = args
+    let out = `[Errno ${String(errno)}] ${String(text)}`
+    if (filename !== undefined && filename !== null) {
+      out += `: ${pyRepr(filename)}`
+      if (filename2 !== undefined && filename2 !== null) out += ` -> ${pyRepr(filename2)}`
+    }
+    return out
+  }
+  if (args.length === 1) return String(args[0])
+  if (args.length === 0) return ''
+  return `(${args.map(pyRepr).join(', ')})`
+}
+
+type OSErrorClass = new (...args: any[]) => OSError
+
+/** Python's OSError (`socket.error`). */
+export class OSError extends Error {
+  /** The arguments the exception was made with, as Python's `args`. */
+  declare args: unknown[]
+  declare errno: number | null
+  declare strerror: string | null
+  declare filename: unknown
+  declare filename2: unknown
+  /** Node's error code (`'ECONNREFUSED'`), where there is an errno. */
+  declare code: string | undefined
+  /** The syscall that failed, where pysocket knows it. */
+  declare syscall: string | undefined
+
+  constructor(...args: unknown[]) {
+    // As in Python, OSError(errno, strerror) is the PEP 3151 subclass.
+    if (new.target === OSError && args.length >= 2 && typeof args[0] === 'number') {
+      const sub = subclassFor(args[0])
+      if (sub) return new sub(...args)
+    }
+    super(osErrorText(args))
+    this.args = args
+    const structured = args.length >= 2 && args.length <= 5
+    this.errno = structured && typeof args[0] === 'number' ? args[0] : null
+    this.strerror = structured ? (args[1] as string) : null
+    this.filename = structured && args.length >= 3 ? args[2] : null
+    this.filename2 = structured && args.length >= 5 ? args[4] : null
+    this.code = this.errno !== null ? errnoName(this.errno) : undefined
+    this.syscall = undefined
+  }
+
+  /** Python's str(e). */
+  override toString(): string {
+    return `${this.name}: ${this.message}`
+  }
+}
+
+function named<T extends abstract new (...args: any[]) => unknown>(cls: T, name: string): T {
+  Object.defineProperty(cls.prototype, 'name', { value: name, writable: true, configurable: true })
+  return cls
+}
+
+named(OSError, 'OSError')
+export class BlockingIOError extends OSError {}
+named(BlockingIOError, 'BlockingIOError')
+export class ChildProcessError extends OSError {}
+named(ChildProcessError, 'ChildProcessError')
+export class ConnectionError extends OSError {}
+named(ConnectionError, 'ConnectionError')
+export class BrokenPipeError extends ConnectionError {}
+named(BrokenPipeError, 'BrokenPipeError')
+export class ConnectionAbortedError extends ConnectionError {}
+named(ConnectionAbortedError, 'ConnectionAbortedError')
+export class ConnectionRefusedError extends ConnectionError {}
+named(ConnectionRefusedError, 'ConnectionRefusedError')
+export class ConnectionResetError extends ConnectionError {}
+named(ConnectionResetError, 'ConnectionResetError')
+export class FileExistsError extends OSError {}
+named(FileExistsError, 'FileExistsError')
+export class FileNotFoundError extends OSError {}
+named(FileNotFoundError, 'FileNotFoundError')
+export class InterruptedError extends OSError {}
+named(InterruptedError, 'InterruptedError')
+export class IsADirectoryError extends OSError {}
+named(IsADirectoryError, 'IsADirectoryError')
+export class NotADirectoryError extends OSError {}
+named(NotADirectoryError, 'NotADirectoryError')
+export class PermissionError extends OSError {}
+named(PermissionError, 'PermissionError')
+export class ProcessLookupError extends OSError {}
+named(ProcessLookupError, 'ProcessLookupError')
+export class TimeoutError extends OSError {}
+named(TimeoutError, 'TimeoutError')
+
+/** Errors of the resolver: `[Errno -2] Name or service not known`. */
+export class gaierror extends OSError {}
+named(gaierror, 'gaierror')
+/** Errors of the legacy host functions (h_errno). */
+export class herror extends OSError {}
+named(herror, 'herror')
+
+/** Python's ValueError. */
+export class ValueError extends Error {}
+named(ValueError, 'ValueError')
+/** Python's OverflowError (a RangeError in JavaScript terms). */
+export class OverflowError extends RangeError {}
+named(OverflowError, 'OverflowError')
+
+export const error = OSError
+export const timeout = TimeoutError
+
+// PEP 3151: which subclass an errno selects. Names, not numbers: the numbers
+// come from the platform through Node's os.constants.
+const bySubclass: Array<[OSErrorClass, string[]]> = [
+  [BlockingIOError, ['EAGAIN', 'EALREADY', 'EWOULDBLOCK', 'EINPROGRESS']],
+  [ChildProcessError, ['ECHILD']],
+  [BrokenPipeError, ['EPIPE', 'ESHUTDOWN']],
+  [ConnectionAbortedError, ['ECONNABORTED']],
+  [ConnectionRefusedError, ['ECONNREFUSED']],
+  [ConnectionResetError, ['ECONNRESET']],
+  [FileExistsError, ['EEXIST']],
+  [FileNotFoundError, ['ENOENT']],
+  [IsADirectoryError, ['EISDIR']],
+  [NotADirectoryError, ['ENOTDIR']],
+  [InterruptedError, ['EINTR']],
+  [PermissionError, ['EACCES', 'EPERM', 'ENOTCAPABLE']],
+  [ProcessLookupError, ['ESRCH']],
+  [TimeoutError, ['ETIMEDOUT']],
+]
+const subclassByErrno = new Map<number, OSErrorClass>()
+for (const [cls, names] of bySubclass) {
+  for (const name of names) {
+    const n = (constants.errno as Record<string, number>)[name]
+    if (n !== undefined) subclassByErrno.set(n, cls)
+  }
+}
+
+function subclassFor(errno: number): OSErrorClass | undefined {
+  return subclassByErrno.get(errno)
+}
+
+/** OSError for an errno with the C library's text. */
+export function osError(errno: number, syscall?: string): OSError {
+  const e = new OSError(errno, strerror(errno))
+  if (syscall !== undefined) e.syscall = syscall
+  return e
+}
+
+const WIRE = /^PYSOCKET:(\w+):([\s\S]*)$/
+
+/** Turns an error thrown by the addon into Python's exception. */
+export function fromNative(e: unknown, syscall?: string): unknown {
+  const m = e instanceof Error ? WIRE.exec(e.message) : null
+  if (!m) return e
+  const [, kind, payload] = m
+  switch (kind) {
+    case 'os':
+      return osError(Number(payload), syscall)
+    case 'gai': {
+      const code = Number(payload)
+      return new gaierror(code, native.gaiStrerror(code))
+    }
+    case 'timeout':
+      return new TimeoutError('timed out')
+    case 'osmsg':
+      return new OSError(payload)
+    case 'value':
+      return new ValueError(payload)
+    case 'overflow':
+      return new OverflowError(payload)
+  }
+  return e
+}

@@ -1,0 +1,82 @@
+// Python's view of JavaScript values: type names for error messages and
+// repr() for socket reprs and messages that embed a value.
+
+/** The name Python would print for the type of `v` (`type(v).__name__`). */
+export function pyTypeName(v: unknown): string {
+  if (v === null || v === undefined) return 'NoneType'
+  switch (typeof v) {
+    case 'boolean':
+      return 'bool'
+    case 'number':
+      return Number.isInteger(v) ? 'int' : 'float'
+    case 'bigint':
+      return 'int'
+    case 'string':
+      return 'str'
+    case 'function':
+      return 'function'
+    case 'symbol':
+      return 'symbol'
+  }
+  if (Buffer.isBuffer(v)) return 'bytes'
+  if (v instanceof Uint8Array) return 'bytearray'
+  if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return 'memoryview'
+  if (Array.isArray(v)) return 'tuple'
+  return 'dict'
+}
+
+function escapeChar(code: number, quote: string, bytes: boolean): string {
+  const ch = String.fromCharCode(code)
+  if (ch === '\\' || ch === quote) return '\\' + ch
+  if (ch === '\t') return '\\t'
+  if (ch === '\n') return '\\n'
+  if (ch === '\r') return '\\r'
+  if (code < 0x20 || code === 0x7f || (bytes && code > 0x7f) || (code >= 0x80 && code < 0xa0)) {
+    return '\\x' + code.toString(16).padStart(2, '0')
+  }
+  return ch
+}
+
+function quoteFor(text: string): string {
+  return text.includes("'") && !text.includes('"') ? '"' : "'"
+}
+
+function reprStr(s: string): string {
+  const q = quoteFor(s)
+  let out = ''
+  for (const ch of s) {
+    const cp = ch.codePointAt(0)!
+    out += cp > 0xff ? ch : escapeChar(cp, q, false)
+  }
+  return q + out + q
+}
+
+function reprBytes(b: Uint8Array): string {
+  const q = quoteFor(Buffer.from(b).toString('latin1'))
+  let out = ''
+  for (const c of b) out += escapeChar(c, q, true)
+  return 'b' + q + out + q
+}
+
+function reprFloat(n: number): string {
+  if (Number.isNaN(n)) return 'nan'
+  if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf'
+  const s = String(n)
+  return /[.e]/.test(s) ? s.replace(/e\+?/, 'e+').replace('e+-', 'e-') : s + '.0'
+}
+
+/** Python's repr() of a value as pysocket maps it (arrays are tuples). */
+export function pyRepr(v: unknown): string {
+  if (v === null || v === undefined) return 'None'
+  if (v === true) return 'True'
+  if (v === false) return 'False'
+  if (typeof v === 'string') return reprStr(v)
+  if (typeof v === 'bigint') return v.toString()
+  if (typeof v === 'number') return Number.isInteger(v) ? v.toFixed(0) : reprFloat(v)
+  if (v instanceof Uint8Array) return reprBytes(v)
+  if (Array.isArray(v)) {
+    const items = v.map(pyRepr)
+    return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`
+  }
+  return String(v)
+}
