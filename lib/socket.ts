@@ -46,7 +46,8 @@ const unclosed = new FinalizationRegistry<Held>((held) => {
 
 const BUFSIZE_POOLED = 4096
 
-function nativeCall<T>(syscall: string, f: () => T): T {
+/** Runs one addon call, turning its error into Python's exception. */
+export function nativeCall<T>(syscall: string, f: () => T): T {
   try {
     return f()
   } catch (e) {
@@ -62,15 +63,20 @@ export interface SocketOptions {
   fileno?: number | null
 }
 
-class SocketImpl {
+/**
+ * The socket class. Other modules add methods to its prototype (see
+ * `lib/*.ts` and their `declare module` blocks), so that each capability
+ * lives in its own file.
+ */
+export class SocketImpl {
   // The fd, -1 once closed or detached. Kept in a separate object that the
   // finaliser sees, since it cannot see the socket itself.
   private readonly _held: Held
   private _family: number
   private _type: number
   private _proto: number
-  /** Seconds, -1 for None (blocking). */
-  private _t: number
+  /** @internal Seconds, -1 for None (blocking): what the addon takes. */
+  _t: number
   /** makefile() objects still open (Python's `_io_refs`). */
   _io_refs = 0
   /** close() was called; the fd goes when the last file object closes. */
@@ -135,7 +141,8 @@ class SocketImpl {
     return this.gettimeout()
   }
 
-  private get _fd(): number {
+  /** @internal The fd, -1 once closed. */
+  get _fd(): number {
     return this._held.fd
   }
 
@@ -379,10 +386,12 @@ class SocketImpl {
 
   // One cached address for sendto: repeated sends to the same numeric host
   // skip the tuple checks and the encoding.
-  private _lastAddr: unknown[] | null = null
-  private _lastSa: Buffer | null = null
+  // @internal
+  _lastAddr: unknown[] | null = null
+  _lastSa: Buffer | null = null
 
-  private _sockaddrFor(addr: unknown): Buffer {
+  /** @internal The sockaddr bytes for `addr`, cached for repeated numeric targets. */
+  _sockaddrFor(addr: unknown): Buffer {
     const last = this._lastAddr
     if (last !== null && Array.isArray(addr) && addr.length === last.length) {
       let same = true
