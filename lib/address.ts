@@ -20,6 +20,9 @@ export type Address =
 
 /** The host part: str (IDNA-encoded when not ASCII), bytes or bytearray. */
 function hostBytes(host: unknown): Buffer {
+  if ((typeof host === 'string' && host.includes('\0')) || (host instanceof Uint8Array && host.includes(0))) {
+    throw new TypeError('host name must not contain null character')
+  }
   if (typeof host === 'string') {
     // eslint-disable-next-line no-control-regex
     if (/^[\x00-\x7f]*$/.test(host)) return Buffer.from(host, 'latin1')

@@ -1,10 +1,10 @@
 // The module's socket factories: socketpair, fromfd, create_connection,
 // create_server (Lib/socket.py's helpers, with the same steps in the same order).
-import { bind as bindArgs, cInt, index, timeoutSeconds } from './args'
+import { bind as bindArgs, cInt, isOptions, socketFd, timeoutSeconds } from './args'
 import { OSError, ValueError, fromNative } from './errors'
 import { getaddrinfo } from './netdb'
 import { socket } from './socket'
-import { pyRepr } from './pytypes'
+import { pyRepr, pyTypeName } from './pytypes'
 import * as C from './constants'
 import native = require('./native')
 
@@ -30,20 +30,26 @@ export function socketpair(family?: number, type?: number, proto?: number): [soc
 
 /** A socket over a duplicate of `fd`. */
 export function fromfd(fd: number, family: number, type: number, proto: number = 0): socket {
-  const n = index(fd)
+  const n = socketFd(fd)
   let copy: number
   try {
     copy = native.dup(n)
   } catch (e) {
     throw fromNative(e, 'dup')
   }
-  return socket(family, type, proto, copy)
+  try {
+    return socket(family, type, proto, copy)
+  } catch (e) {
+    // Unlike CPython, do not leak the duplicate when the socket cannot be made.
+    native.close(copy)
+    throw e
+  }
 }
 
 /** Closes a socket fd. */
 export function close(fd: number): void {
   try {
-    native.close(index(fd))
+    native.close(socketFd(fd))
   } catch (e) {
     throw fromNative(e, 'close')
   }
@@ -68,11 +74,7 @@ export function create_connection(
     [address, ...rest],
     1,
   )
-  const addr = a.address as unknown[]
-  if (!Array.isArray(addr) || addr.length !== 2) {
-    throw new TypeError('create_connection() address must be a (host, port) pair')
-  }
-  const [host, port] = addr
+  const [host, port] = unpackPair(a.address)
   const timeout = 'timeout' in a ? a.timeout : GLOBAL_DEFAULT
   if (timeout !== GLOBAL_DEFAULT) timeoutSeconds(timeout)
   const sourceAddress = a.source_address
@@ -107,6 +109,21 @@ export function create_connection(
     throw errors[0]
   }
   throw new OSError('getaddrinfo returns an empty list')
+}
+
+/** Python's `host, port = address`, with its messages. */
+function unpackPair(v: unknown): [unknown, unknown] {
+  let items: unknown[]
+  if (typeof v === 'string') items = [...v]
+  else if (Array.isArray(v)) items = v
+  else if (v instanceof Uint8Array) items = [...v]
+  else if (isOptions(v)) items = Object.keys(v)
+  else throw new TypeError(`cannot unpack non-iterable ${pyTypeName(v)} object`)
+  if (items.length < 2) {
+    throw new ValueError(`not enough values to unpack (expected 2, got ${items.length})`)
+  }
+  if (items.length > 2) throw new ValueError('too many values to unpack (expected 2)')
+  return [items[0], items[1]]
 }
 
 /** Whether an AF_INET6 socket can also accept IPv4 (IPV6_V6ONLY off). */

@@ -127,6 +127,9 @@ named(herror, 'herror')
 /** Python's ValueError. */
 export class ValueError extends Error {}
 named(ValueError, 'ValueError')
+/** Python's MemoryError (a read larger than any buffer). */
+export class MemoryError extends Error {}
+named(MemoryError, 'MemoryError')
 /** Python's OverflowError (a RangeError in JavaScript terms). */
 export class OverflowError extends RangeError {}
 named(OverflowError, 'OverflowError')

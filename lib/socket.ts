@@ -3,10 +3,22 @@
 // one call into the addon, which takes the timeout as seconds (-1: block).
 import { constants as osConstants } from 'node:os'
 import { inspect } from 'node:util'
+import { constants as bufferConstants } from 'node:buffer'
 
-import { bind as bindArgs, bytesLike, cInt, index, ssize, timeoutSeconds, writable } from './args'
+import {
+  bind as bindArgs,
+  bytesLike,
+  cInt,
+  cUIntMask,
+  clinicInt,
+  isOptions,
+  socketFd,
+  ssize,
+  timeoutSeconds,
+  writable,
+} from './args'
 import { encodeAddress, isInt } from './address'
-import { OSError, TimeoutError, ValueError, fromNative, osError } from './errors'
+import { MemoryError, OSError, TimeoutError, ValueError, fromNative, osError } from './errors'
 import { pyRepr } from './pytypes'
 import * as C from './constants'
 import native = require('./native')
@@ -83,10 +95,18 @@ export class SocketImpl {
   _closed = false
 
   constructor(...args: unknown[]) {
-    const a = bindArgs('socket', ['family', 'type', 'proto', 'fileno'], args)
-    let family = a.family === undefined ? -1 : cInt(a.family)
-    let type = a.type === undefined ? -1 : cInt(a.type)
-    let proto = a.proto === undefined ? -1 : cInt(a.proto)
+    // socket.socket is a Python class: messages name __init__ and count self.
+    let npos = args.length > 0 && isOptions(args[args.length - 1]) ? args.length - 1 : args.length
+    while (npos > 0 && args[npos - 1] === undefined) npos--
+    if (npos > 4) {
+      throw new TypeError(
+        `socket.__init__() takes from 1 to 5 positional arguments but ${npos + 1} were given`,
+      )
+    }
+    const a = bindArgs('socket.__init__', ['family', 'type', 'proto', 'fileno'], args)
+    let family = a.family === undefined ? -1 : clinicInt(a.family)
+    let type = a.type === undefined ? -1 : clinicInt(a.type)
+    let proto = a.proto === undefined ? -1 : clinicInt(a.proto)
     let fd: number
     if (a.fileno === undefined || a.fileno === null) {
       if (family === -1) family = C.AF_INET
@@ -94,9 +114,8 @@ export class SocketImpl {
       if (proto === -1) proto = 0
       fd = nativeCall('socket', () => native.socket(family, type, proto))
     } else {
-      fd = index(a.fileno)
+      fd = socketFd(a.fileno)
       if (fd < 0) throw new ValueError('negative file descriptor')
-      if (fd > 2 ** 31 - 1) throw new OSError(9, 'Bad file descriptor')
       const [f, t, p] = nativeCall('getsockopt', () => native.describe(fd))
       if (family === -1) family = f
       if (type === -1) type = t
@@ -241,10 +260,10 @@ export class SocketImpl {
   getsockopt(level: number, optname: number, buflen?: number): number | Buffer {
     const lv = cInt(level)
     const name = cInt(optname)
-    if (buflen === undefined) {
+    const len = buflen === undefined ? 0 : cInt(buflen)
+    if (len === 0) {
       return nativeCall('getsockopt', () => native.getsockoptInt(this._fd, lv, name))
     }
-    const len = cInt(buflen)
     if (len <= 0 || len > 1024) throw new OSError('getsockopt buflen out of range')
     return nativeCall('getsockopt', () => native.getsockoptBuf(this._fd, lv, name, len))
   }
@@ -273,10 +292,9 @@ export class SocketImpl {
       }
     }
     if (nargs === 4 && value === null && isInt(optlen)) {
-      const n = index(optlen)
-      if (n >= 0 && n <= 2 ** 32 - 1) {
-        return nativeCall('setsockopt', () => native.setsockoptNull(this._fd, lv, name, n))
-      }
+      // Format `I`: any int, taken modulo 2**32.
+      const n = cUIntMask(optlen)
+      return nativeCall('setsockopt', () => native.setsockoptNull(this._fd, lv, name, n))
     }
     if (nargs !== 3) throw new TypeError(`setsockopt() takes exactly 3 arguments (${nargs} given)`)
     const buf = bytesLike(value)
@@ -314,7 +332,9 @@ export class SocketImpl {
     const size = ssize(bufsize)
     const fl = cInt(flags)
     if (size < 0) throw new ValueError('negative buffersize in recv')
-    const buf = Buffer.allocUnsafe(size)
+    // CPython makes no syscall for an empty read.
+    if (size === 0) return Buffer.alloc(0)
+    const buf = alloc(size)
     const n = nativeCall('recv', () => native.recvInto(this._fd, buf, size, fl, this._t))
     return shrink(buf, n)
   }
@@ -323,7 +343,7 @@ export class SocketImpl {
     const size = ssize(bufsize)
     const fl = cInt(flags)
     if (size < 0) throw new ValueError('negative buffersize in recvfrom')
-    const buf = Buffer.allocUnsafe(size)
+    const buf = alloc(size)
     const [n, addr] = nativeCall('recvfrom', () =>
       native.recvfromInto(this._fd, buf, size, fl, this._t),
     )
@@ -337,6 +357,7 @@ export class SocketImpl {
     if (n < 0) throw new ValueError('negative buffersize in recv_into')
     if (n === 0) n = view.byteLength
     if (view.byteLength < n) throw new ValueError('buffer too small for requested bytes')
+    if (n === 0) return 0
     return nativeCall('recv', () => native.recvInto(this._fd, view, n, fl, this._t))
   }
 
@@ -407,7 +428,7 @@ export class SocketImpl {
   }
 
   shutdown(how: number): void {
-    const h = cInt(how)
+    const h = clinicInt(how)
     nativeCall('shutdown', () => native.shutdown(this._fd, h))
   }
 
@@ -450,6 +471,12 @@ function truthy(v: unknown): boolean {
   if (v === null || v === undefined || v === '') return false
   if (v instanceof Uint8Array) return v.length > 0
   return true
+}
+
+/** A buffer for a read of `size` bytes; MemoryError where Python's would fail. */
+function alloc(size: number): Buffer {
+  if (size > bufferConstants.MAX_LENGTH) throw new MemoryError()
+  return Buffer.allocUnsafe(size)
 }
 
 /** `buf[:n]`, copied when most of a large buffer went unused. */
