@@ -35,10 +35,12 @@ export function setdefaulttimeout(timeout: number | null): void {
   defaultTimeout = timeoutSeconds(timeout)
 }
 
-/** What a collected socket still needs: the fd to close and its repr. */
+/** What a collected socket still needs: the fd to close and what its repr shows. */
 interface Held {
   fd: number
-  repr: string
+  family: number
+  type: number
+  proto: number
 }
 
 // A socket collected while open: close its fd and warn, as CPython's
@@ -46,7 +48,7 @@ interface Held {
 const unclosed = new FinalizationRegistry<Held>((held) => {
   if (held.fd < 0) return
   try {
-    process.emitWarning(`unclosed ${held.repr}`, 'ResourceWarning')
+    process.emitWarning(`unclosed ${reprOf(held)}`, 'ResourceWarning')
   } finally {
     try {
       native.close(held.fd)
@@ -121,10 +123,10 @@ export class SocketImpl {
       if (type === -1) type = t
       if (proto === -1) proto = p
     }
-    this._held = { fd, repr: '' }
     this._family = family
     this._type = native.plainType(type)
     this._proto = proto
+    this._held = { fd, family, type: this._type, proto }
     if (type & native.nonblockFlag()) {
       this._t = 0
     } else {
@@ -438,25 +440,7 @@ export class SocketImpl {
 
   /** Python's repr(): `<socket.socket fd=3, family=2, type=1, proto=0, laddr=...>`. */
   toString(): string {
-    const closed = this._fd < 0
-    let s =
-      `<socket.socket${closed ? ' [closed]' : ''} fd=${this._fd}, ` +
-      `family=${this._family}, type=${this._type}, proto=${this._proto}`
-    if (!closed) {
-      try {
-        const laddr = native.getsockname(this._fd)
-        if (truthy(laddr)) s += `, laddr=${pyRepr(laddr)}`
-      } catch {
-        // Python leaves laddr out when getsockname fails.
-      }
-      try {
-        const raddr = native.getpeername(this._fd)
-        if (truthy(raddr)) s += `, raddr=${pyRepr(raddr)}`
-      } catch {
-        // Not connected.
-      }
-    }
-    return s + '>'
+    return reprOf(this._held)
   }
 
   [inspect.custom](): string {
@@ -466,6 +450,30 @@ export class SocketImpl {
 
 // Numeric IPv4/IPv6 literals resolve the same way every time.
 const NUMERIC_HOST = /^(?:[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*)$/
+
+/** The repr of a socket from its fd and kind (also used once the object is gone). */
+function reprOf(held: Held): string {
+  const fd = held.fd
+  const closed = fd < 0
+  let s =
+    `<socket.socket${closed ? ' [closed]' : ''} fd=${fd}, ` +
+    `family=${held.family}, type=${held.type}, proto=${held.proto}`
+  if (!closed) {
+    try {
+      const laddr = native.getsockname(fd)
+      if (truthy(laddr)) s += `, laddr=${pyRepr(laddr)}`
+    } catch {
+      // Python leaves laddr out when getsockname fails.
+    }
+    try {
+      const raddr = native.getpeername(fd)
+      if (truthy(raddr)) s += `, raddr=${pyRepr(raddr)}`
+    } catch {
+      // Not connected.
+    }
+  }
+  return s + '>'
+}
 
 function truthy(v: unknown): boolean {
   if (v === null || v === undefined || v === '') return false
