@@ -50,7 +50,19 @@ const VALUES: unknown[] = [
 ]
 
 // Integer arguments only (no accidental fds 0/1/2 for close/fromfd).
-const BAD_FDS: unknown[] = [-1, -(2 ** 31) - 1, 2 ** 31, 2n ** 64n, 1.5, NaN, '3', null, [], {}, Buffer.from('x')]
+const BAD_FDS: unknown[] = [
+  -1,
+  -(2 ** 31) - 1,
+  2 ** 31,
+  2n ** 64n,
+  1.5,
+  NaN,
+  '3',
+  null,
+  [],
+  {},
+  Buffer.from('x'),
+]
 
 function report(t: import('ava').ExecutionContext, cases: Case[]): void {
   const bad = differential(cases)
@@ -63,7 +75,8 @@ const NONBLOCK = { py: 's.setblocking(False)', js: (s: socket.socket) => s.setbl
 test('socket() constructor arguments', (t) => {
   const cases: Case[] = []
   for (const v of VALUES) {
-    if (v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array)) continue
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array))
+      continue
     cases.push({
       name: `socket(${String(v)})`,
       py: 'result = socket.socket(*ARGS).family',
@@ -99,7 +112,8 @@ test('socket() constructor arguments', (t) => {
     })
   }
   for (const v of BAD_FDS) {
-    if (v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array)) continue
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array))
+      continue
     cases.push({
       name: `socket(fileno=${String(v)})`,
       py: 'result = socket.socket(fileno=ARGS[0])',
@@ -192,10 +206,12 @@ test('integer and buffer arguments of every method', (t) => {
     cases.push(methodCase(udp, 'sendto', [Buffer.from('x'), v, ['127.0.0.1', 9]], NONBLOCK))
     cases.push(methodCase(tcp, 'shutdown', [v]))
     cases.push(methodCase(tcp, 'listen', [v]))
-    cases.push(methodCase(tcp, 'settimeout', [v], {
-      py: 'pass',
-      js: () => {},
-    }))
+    cases.push(
+      methodCase(tcp, 'settimeout', [v], {
+        py: 'pass',
+        js: () => {},
+      }),
+    )
     cases.push(methodCase(tcp, 'getsockopt', [v, SO_REUSEADDR]))
     cases.push(methodCase(tcp, 'getsockopt', [SOL_SOCKET, v]))
     cases.push(methodCase(tcp, 'getsockopt', [SOL_SOCKET, SO_REUSEADDR, v]))
@@ -250,7 +266,8 @@ test('closed sockets', (t) => {
 test('module functions', (t) => {
   const cases: Case[] = []
   for (const v of VALUES) {
-    if (v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array)) continue
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array))
+      continue
     for (const [args, attr] of [
       [[v], 'family'],
       [[AF_UNIX, v], 'type'],
@@ -286,7 +303,8 @@ test('module functions', (t) => {
     cases.push(moduleCase('create_connection', [['127.0.0.1', 1], v]))
   }
   for (const v of BAD_FDS) {
-    if (v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array)) continue
+    if (v !== null && typeof v === 'object' && !Array.isArray(v) && !(v instanceof Uint8Array))
+      continue
     cases.push(moduleCase('close', [v]))
     cases.push(moduleCase('fromfd', [v, AF_INET, SOCK_STREAM]))
   }

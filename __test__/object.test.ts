@@ -32,17 +32,26 @@ test('callable with or without new, positional or options object', (t) => {
     instanceOf: TypeError,
     message: "socket.__init__() got multiple values for argument 'family'",
   })
-  t.throws(() => socket.socket(12345), { instanceOf: socket.OSError, message: '[Errno 97] Address family not supported by protocol' })
+  t.throws(() => socket.socket(12345), {
+    instanceOf: socket.OSError,
+    message: '[Errno 97] Address family not supported by protocol',
+  })
 })
 
 test('read-only family, type, proto, timeout', (t) => {
   using s = socket.socket(AF_INET, SOCK_DGRAM)
-  t.throws(() => {
-    ;(s as unknown as { family: number }).family = 1
-  }, { instanceOf: TypeError })
-  t.throws(() => {
-    ;(s as unknown as { timeout: number }).timeout = 1
-  }, { instanceOf: TypeError })
+  t.throws(
+    () => {
+      ;(s as unknown as { family: number }).family = 1
+    },
+    { instanceOf: TypeError },
+  )
+  t.throws(
+    () => {
+      ;(s as unknown as { timeout: number }).timeout = 1
+    },
+    { instanceOf: TypeError },
+  )
   t.is(s.timeout, null)
   t.is(s.proto, 0)
 })
@@ -95,8 +104,14 @@ test('fileno adopts an fd and detects family, type and proto', (t) => {
   } finally {
     closeSync(file)
   }
-  t.throws(() => socket.socket({ fileno: 1 << 20 }), { instanceOf: socket.OSError, message: '[Errno 9] Bad file descriptor' })
-  t.throws(() => socket.socket({ fileno: -1 }), { name: 'ValueError', message: 'negative file descriptor' })
+  t.throws(() => socket.socket({ fileno: 1 << 20 }), {
+    instanceOf: socket.OSError,
+    message: '[Errno 9] Bad file descriptor',
+  })
+  t.throws(() => socket.socket({ fileno: -1 }), {
+    name: 'ValueError',
+    message: 'negative file descriptor',
+  })
 })
 
 test('getsockopt and setsockopt, every form', (t) => {
@@ -124,16 +139,31 @@ test('getsockopt and setsockopt, every form', (t) => {
   s.setsockopt(SOL_SOCKET, socket.SO_LINGER, linger)
   t.deepEqual(s.getsockopt(SOL_SOCKET, socket.SO_LINGER, 8), linger)
   t.is((s.getsockopt(SOL_SOCKET, socket.SO_LINGER, 1024) as Buffer).length, 8)
-  t.throws(() => s.getsockopt(SOL_SOCKET, socket.SO_LINGER, 1025), { instanceOf: socket.OSError, message: 'getsockopt buflen out of range' })
-  t.throws(() => s.getsockopt(SOL_SOCKET, socket.SO_LINGER, -1), { instanceOf: socket.OSError, message: 'getsockopt buflen out of range' })
+  t.throws(() => s.getsockopt(SOL_SOCKET, socket.SO_LINGER, 1025), {
+    instanceOf: socket.OSError,
+    message: 'getsockopt buflen out of range',
+  })
+  t.throws(() => s.getsockopt(SOL_SOCKET, socket.SO_LINGER, -1), {
+    instanceOf: socket.OSError,
+    message: 'getsockopt buflen out of range',
+  })
   // None + optlen: a NULL value.
   t.throws(() => s.setsockopt(SOL_SOCKET, socket.SO_REUSEADDR, null, 4), {
     instanceOf: socket.OSError,
     message: '[Errno 14] Bad address',
   })
-  t.throws(() => s.setsockopt(SOL_SOCKET, 99999, 1), { instanceOf: socket.OSError, message: '[Errno 92] Protocol not available' })
-  t.throws(() => s.getsockopt(SOL_SOCKET, 99999), { instanceOf: socket.OSError, message: '[Errno 92] Protocol not available' })
-  t.throws(() => s.setsockopt(SOL_SOCKET, socket.SO_REUSEADDR, 'x' as never), { instanceOf: TypeError, message: "a bytes-like object is required, not 'str'" })
+  t.throws(() => s.setsockopt(SOL_SOCKET, 99999, 1), {
+    instanceOf: socket.OSError,
+    message: '[Errno 92] Protocol not available',
+  })
+  t.throws(() => s.getsockopt(SOL_SOCKET, 99999), {
+    instanceOf: socket.OSError,
+    message: '[Errno 92] Protocol not available',
+  })
+  t.throws(() => s.setsockopt(SOL_SOCKET, socket.SO_REUSEADDR, 'x' as never), {
+    instanceOf: TypeError,
+    message: "a bytes-like object is required, not 'str'",
+  })
 })
 
 test('dup, detach, close are idempotent where Python is; fromfd and close(fd)', (t) => {
@@ -156,7 +186,10 @@ test('dup, detach, close are idempotent where Python is; fromfd and close(fd)', 
   t.is(s.detach(), -1)
   s.close()
   socket.close(raw)
-  t.throws(() => socket.close(raw), { instanceOf: socket.OSError, message: '[Errno 9] Bad file descriptor' })
+  t.throws(() => socket.close(raw), {
+    instanceOf: socket.OSError,
+    message: '[Errno 9] Bad file descriptor',
+  })
   t.throws(() => s.dup(), { instanceOf: socket.OSError, message: '[Errno 9] Bad file descriptor' })
   t.throws(() => socket.fromfd(raw, AF_INET, SOCK_DGRAM), { instanceOf: socket.OSError })
 })
@@ -171,15 +204,21 @@ test('Symbol.dispose closes', (t) => {
   }
   t.is(kept.fileno(), -1)
   t.true(fd >= 0)
-  t.throws(() => kept.getsockname(), { instanceOf: socket.OSError, message: '[Errno 9] Bad file descriptor' })
+  t.throws(() => kept.getsockname(), {
+    instanceOf: socket.OSError,
+    message: '[Errno 9] Bad file descriptor',
+  })
 })
 
 /** Python's repr with the fd and ports taken out, for comparison. */
 function shape(repr: string): string {
-  return repr.replace(/fd=\d+/, 'fd=N').replace(/, \d+(\)|, )/g, ', P$1').replace(/\\x00[0-9a-f]{5}/, 'AUTO')
+  return repr
+    .replace(/fd=\d+/, 'fd=N')
+    .replace(/, \d+(\)|, )/g, ', P$1')
+    .replace(/\\x00[0-9a-f]{5}/, 'AUTO')
 }
 
-test('String(s) and util.inspect(s) are CPython\'s repr', (t) => {
+test("String(s) and util.inspect(s) are CPython's repr", (t) => {
   const py = runPython([
     {
       py: `
@@ -223,45 +262,51 @@ result = [r0, r1, r2, r3, r4, r5, r6]
   q.close()
   a.close()
   t.deepEqual([r0, r1, r2, r3, r4, r5, r6].map(shape), py.ok.map(shape))
-  t.is(r0, `<socket.socket fd=${a.fileno() === -1 ? r0.match(/fd=(\d+)/)![1] : a.fileno()}, family=2, type=1, proto=0, laddr=('0.0.0.0', 0)>`)
+  t.is(
+    r0,
+    `<socket.socket fd=${a.fileno() === -1 ? r0.match(/fd=(\d+)/)![1] : a.fileno()}, family=2, type=1, proto=0, laddr=('0.0.0.0', 0)>`,
+  )
   t.is(r3, '<socket.socket [closed] fd=-1, family=2, type=1, proto=6>')
 })
 
-test.serial('a socket collected while open closes its fd and warns with ResourceWarning', async (t) => {
-  if (typeof global.gc !== 'function') {
-    t.fail('ava runs with --expose-gc (package.json)')
-    return
-  }
-  const warnings: Error[] = []
-  const onWarning = (w: Error) => warnings.push(w)
-  process.on('warning', onWarning)
-  let fd = -1
-  let repr = ''
-  ;(() => {
-    const s = socket.socket(AF_INET, SOCK_DGRAM)
-    s.bind(['127.0.0.1', 0])
-    fd = s.fileno()
-    repr = String(s)
-  })()
-  const before = openFds()
-  try {
-    for (let i = 0; i < 100 && warnings.length === 0; i++) {
-      global.gc()
-      await new Promise((r) => setTimeout(r, 10))
+test.serial(
+  'a socket collected while open closes its fd and warns with ResourceWarning',
+  async (t) => {
+    if (typeof global.gc !== 'function') {
+      t.fail('ava runs with --expose-gc (package.json)')
+      return
     }
-  } finally {
-    process.off('warning', onWarning)
-  }
-  t.is(warnings.length, 1)
-  t.is(warnings[0].name, 'ResourceWarning')
-  t.true(warnings[0].message.startsWith('unclosed <socket.socket fd=' + fd), warnings[0].message)
-  t.is(warnings[0].message, `unclosed ${repr}`)
-  t.is(openFds(), before - 1)
-  // The fd is really closed: adopting it fails (unless reused meanwhile).
-  const e = t.throws(() => socket.socket({ fileno: fd }))
-  t.true(e instanceof socket.OSError)
-  void osConstants
-})
+    const warnings: Error[] = []
+    const onWarning = (w: Error) => warnings.push(w)
+    process.on('warning', onWarning)
+    let fd = -1
+    let repr = ''
+    ;(() => {
+      const s = socket.socket(AF_INET, SOCK_DGRAM)
+      s.bind(['127.0.0.1', 0])
+      fd = s.fileno()
+      repr = String(s)
+    })()
+    const before = openFds()
+    try {
+      for (let i = 0; i < 100 && warnings.length === 0; i++) {
+        global.gc()
+        await new Promise((r) => setTimeout(r, 10))
+      }
+    } finally {
+      process.off('warning', onWarning)
+    }
+    t.is(warnings.length, 1)
+    t.is(warnings[0].name, 'ResourceWarning')
+    t.true(warnings[0].message.startsWith('unclosed <socket.socket fd=' + fd), warnings[0].message)
+    t.is(warnings[0].message, `unclosed ${repr}`)
+    t.is(openFds(), before - 1)
+    // The fd is really closed: adopting it fails (unless reused meanwhile).
+    const e = t.throws(() => socket.socket({ fileno: fd }))
+    t.true(e instanceof socket.OSError)
+    void osConstants
+  },
+)
 
 test.serial('a closed socket is not warned about when collected', async (t) => {
   const warnings: Error[] = []

@@ -147,7 +147,10 @@ test('the fd is O_NONBLOCK in non-blocking and timeout modes only', async (t) =>
   // Checked from another process's view of the file status flags.
   const { readFileSync } = await import('node:fs')
   const flags = (s: socket.socket) =>
-    parseInt(/flags:\s+([0-7]+)/.exec(readFileSync(`/proc/self/fdinfo/${s.fileno()}`, 'utf8'))![1], 8)
+    parseInt(
+      /flags:\s+([0-7]+)/.exec(readFileSync(`/proc/self/fdinfo/${s.fileno()}`, 'utf8'))![1],
+      8,
+    )
   const O_NONBLOCK = require('node:fs').constants.O_NONBLOCK
   using s = socket.socket()
   t.is(flags(s) & O_NONBLOCK, 0)
@@ -216,7 +219,7 @@ test('sendall in blocking mode sends everything to an echo peer', async (t) => {
   await peer.stop()
 })
 
-test('accepted sockets take the module default timeout, not the listener\'s', (t) => {
+test("accepted sockets take the module default timeout, not the listener's", (t) => {
   const [srv, port] = listener()
   using _srv = srv
   try {
@@ -247,7 +250,7 @@ test('accepted sockets take the module default timeout, not the listener\'s', (t
     const [a3] = srv.accept()
     using _a3 = a3
     t.is(a3.gettimeout(), 0.25)
-    void c1, c2, c3
+    ;(void c1, c2, c3)
   } finally {
     socket.setdefaulttimeout(null)
   }
@@ -305,28 +308,49 @@ test('listen backlog forms and shutdown', (t) => {
   s.listen(5)
   s.listen()
   using idle = socket.socket()
-  t.throws(() => idle.shutdown(socket.SHUT_RDWR), { instanceOf: socket.OSError, message: '[Errno 107] Transport endpoint is not connected' })
+  t.throws(() => idle.shutdown(socket.SHUT_RDWR), {
+    instanceOf: socket.OSError,
+    message: '[Errno 107] Transport endpoint is not connected',
+  })
   const [c, conn] = tcpPair()
   using _c = c
   using _conn = conn
   c.shutdown(socket.SHUT_RDWR)
   t.is(conn.recv(1).length, 0)
   t.throws(() => c.send(Buffer.from('x')), { instanceOf: socket.BrokenPipeError })
-  t.throws(() => c.shutdown(7), { instanceOf: socket.OSError, message: '[Errno 22] Invalid argument' })
+  t.throws(() => c.shutdown(7), {
+    instanceOf: socket.OSError,
+    message: '[Errno 22] Invalid argument',
+  })
 })
 
 test('bind errors: address in use, cannot assign, permission', (t) => {
   const [srv, port] = listener()
   using _srv = srv
   using s = socket.socket()
-  t.throws(() => s.bind(['127.0.0.1', port]), { instanceOf: socket.OSError, message: '[Errno 98] Address already in use' })
+  t.throws(() => s.bind(['127.0.0.1', port]), {
+    instanceOf: socket.OSError,
+    message: '[Errno 98] Address already in use',
+  })
   using s2 = socket.socket()
-  t.throws(() => s2.bind(['127.0.0.1', 0, 0] as never), { instanceOf: TypeError, message: 'AF_INET address must be a pair (host, port)' })
-  t.throws(() => s2.bind(['127.0.0.1', 70000]), { name: 'OverflowError', message: 'bind(): port must be 0-65535.' })
-  t.throws(() => s2.connect(['127.0.0.1', -1]), { name: 'OverflowError', message: 'connect(): port must be 0-65535.' })
+  t.throws(() => s2.bind(['127.0.0.1', 0, 0] as never), {
+    instanceOf: TypeError,
+    message: 'AF_INET address must be a pair (host, port)',
+  })
+  t.throws(() => s2.bind(['127.0.0.1', 70000]), {
+    name: 'OverflowError',
+    message: 'bind(): port must be 0-65535.',
+  })
+  t.throws(() => s2.connect(['127.0.0.1', -1]), {
+    name: 'OverflowError',
+    message: 'connect(): port must be 0-65535.',
+  })
   s2.bind(['', 0])
   t.is((s2.getsockname() as [string, number])[0], '0.0.0.0')
-  t.throws(() => s2.bind(['127.0.0.1', 0]), { instanceOf: socket.OSError, message: '[Errno 22] Invalid argument' })
+  t.throws(() => s2.bind(['127.0.0.1', 0]), {
+    instanceOf: socket.OSError,
+    message: '[Errno 22] Invalid argument',
+  })
 })
 
 test('<broadcast> and localhost resolve as CPython does', (t) => {

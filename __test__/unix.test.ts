@@ -37,7 +37,10 @@ test('stream over a filesystem path', (t) => {
   t.is(conn.family, AF_UNIX)
   c.sendall(Buffer.from('over unix'))
   t.is(conn.recv(100).toString(), 'over unix')
-  t.is(String(c), `<socket.socket fd=${c.fileno()}, family=1, type=1, proto=0, raddr=${JSON.stringify(p).replace(/"/g, "'")}>`)
+  t.is(
+    String(c),
+    `<socket.socket fd=${c.fileno()}, family=1, type=1, proto=0, raddr=${JSON.stringify(p).replace(/"/g, "'")}>`,
+  )
 })
 
 test('Buffer paths and path errors', (t) => {
@@ -46,14 +49,31 @@ test('Buffer paths and path errors', (t) => {
   s.bind(Buffer.from(p))
   t.is(s.getsockname(), p)
   using s2 = socket.socket(AF_UNIX, SOCK_DGRAM)
-  t.throws(() => s2.bind(p), { instanceOf: socket.OSError, message: '[Errno 98] Address already in use' })
-  t.throws(() => s2.bind('/nonexistent-dir-pysocket/x'), { instanceOf: socket.FileNotFoundError, message: '[Errno 2] No such file or directory' })
-  t.throws(() => s2.bind('a'.repeat(108)), { instanceOf: socket.OSError, message: 'AF_UNIX path too long' })
-  t.throws(() => s2.bind(5 as never), { instanceOf: TypeError, message: "a bytes-like object is required, not 'int'" })
+  t.throws(() => s2.bind(p), {
+    instanceOf: socket.OSError,
+    message: '[Errno 98] Address already in use',
+  })
+  t.throws(() => s2.bind('/nonexistent-dir-pysocket/x'), {
+    instanceOf: socket.FileNotFoundError,
+    message: '[Errno 2] No such file or directory',
+  })
+  t.throws(() => s2.bind('a'.repeat(108)), {
+    instanceOf: socket.OSError,
+    message: 'AF_UNIX path too long',
+  })
+  t.throws(() => s2.bind(5 as never), {
+    instanceOf: TypeError,
+    message: "a bytes-like object is required, not 'int'",
+  })
   t.throws(() => s2.connect(join(dir, 'missing')), { instanceOf: socket.FileNotFoundError })
-  t.throws(() => s2.sendto(Buffer.from('x'), join(dir, 'missing')), { instanceOf: socket.FileNotFoundError })
+  t.throws(() => s2.sendto(Buffer.from('x'), join(dir, 'missing')), {
+    instanceOf: socket.FileNotFoundError,
+  })
   using st = socket.socket(AF_UNIX, SOCK_STREAM)
-  t.throws(() => st.connect(p), { instanceOf: socket.OSError, message: '[Errno 91] Protocol wrong type for socket' })
+  t.throws(() => st.connect(p), {
+    instanceOf: socket.OSError,
+    message: '[Errno 91] Protocol wrong type for socket',
+  })
 })
 
 test('datagrams: sendto, recvfrom with the sender path', (t) => {
@@ -129,7 +149,10 @@ test('socketpair: stream and datagram, families and defaults', (t) => {
   const [data, from] = d.recvfrom(10)
   t.is(data.toString(), 'dgram')
   t.is(from, null)
-  t.throws(() => socket.socketpair(socket.AF_INET), { instanceOf: socket.OSError, message: '[Errno 95] Operation not supported' })
+  t.throws(() => socket.socketpair(socket.AF_INET), {
+    instanceOf: socket.OSError,
+    message: '[Errno 95] Operation not supported',
+  })
   t.throws(() => socket.socketpair(AF_UNIX, 99), { instanceOf: socket.OSError })
   // Default timeout applies to socketpair sockets, too.
   socket.setdefaulttimeout(0.05)

@@ -4,7 +4,7 @@
 import { domainToASCII } from 'node:url'
 
 import { cInt, cUIntMask, bytesLike, index } from './args'
-import { OSError, OverflowError, fromNative } from './errors'
+import { OSError, OverflowError, ValueError, fromNative } from './errors'
 import { pyTypeName } from './pytypes'
 import { AF_INET, AF_INET6, AF_UNIX } from './constants'
 import native = require('./native')
@@ -20,7 +20,10 @@ export type Address =
 
 /** The host part: str (IDNA-encoded when not ASCII), bytes or bytearray. */
 function hostBytes(host: unknown): Buffer {
-  if ((typeof host === 'string' && host.includes('\0')) || (host instanceof Uint8Array && host.includes(0))) {
+  if (
+    (typeof host === 'string' && host.includes('\0')) ||
+    (host instanceof Uint8Array && host.includes(0))
+  ) {
     throw new TypeError('host name must not contain null character')
   }
   if (typeof host === 'string') {
@@ -35,7 +38,7 @@ function hostBytes(host: unknown): Buffer {
 }
 
 /** Python's UnicodeError (a ValueError) for hosts IDNA cannot encode. */
-export class UnicodeError extends Error {}
+export class UnicodeError extends ValueError {}
 Object.defineProperty(UnicodeError.prototype, 'name', { value: 'UnicodeError' })
 
 function port(v: unknown, caller: string): number {

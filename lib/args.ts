@@ -35,7 +35,8 @@ export function cInt(v: unknown): number {
 /** A C `int` argument of an Argument Clinic function (`_PyLong_AsInt`). */
 export function clinicInt(v: unknown): number {
   const n = index(v)
-  if (n > INT_MAX || n < INT_MIN) throw new OverflowError('Python int too large to convert to C int')
+  if (n > INT_MAX || n < INT_MIN)
+    throw new OverflowError('Python int too large to convert to C int')
   return n
 }
 

@@ -36,8 +36,7 @@ export function toPy(v: unknown): Tagged {
 
 /** A result in the common shape: a value or an exception. */
 export type Outcome =
-  | { ok: unknown }
-  | { exc: string; msg: string; group?: Array<[string, string]> }
+  { ok: unknown } | { exc: string; msg: string; group?: Array<[string, string]> }
 
 /** JS result -> the JSON shape pyrunner.py prints for the Python value. */
 export function normalize(v: unknown): unknown {
@@ -103,8 +102,10 @@ export function runPython(cases: Array<Pick<Case, 'py' | 'args'>>): Outcome[] {
 /** Python's float results come back as repr strings; JS numbers compare by value. */
 function sameValue(py: unknown, js: unknown): boolean {
   if (py && typeof py === 'object' && 'float' in py && js && typeof js === 'object') {
-    if ('float' in js) return Number((py as { float: string }).float) === (js as { float: number }).float
-    if ('int' in js) return Number((py as { float: string }).float) === Number((js as { int: string }).int)
+    if ('float' in js)
+      return Number((py as { float: string }).float) === (js as { float: number }).float
+    if ('int' in js)
+      return Number((py as { float: string }).float) === Number((js as { int: string }).int)
   }
   if (Array.isArray(py) && Array.isArray(js)) {
     return py.length === js.length && py.every((x, i) => sameValue(x, js[i]))
