@@ -381,3 +381,69 @@ test('blocking connect to a listening peer, then EOF after the peer closes', asy
   }
   if (end) t.is(end.length, 0)
 })
+
+test('connect in timeout mode times out against a full accept queue; connect_ex gives EAGAIN', (t) => {
+  // A listener with backlog 0 that never accepts: once its queue is full,
+  // the kernel drops further SYNs and the connection cannot complete.
+  const srv = socket.socket()
+  srv.bind(['127.0.0.1', 0])
+  srv.listen(0)
+  const port = (srv.getsockname() as [string, number])[1]
+  const clients: socket.socket[] = []
+  let timedOut: unknown = null
+  let code = -1
+  try {
+    for (let i = 0; i < 8 && timedOut === null; i++) {
+      const c = socket.socket()
+      clients.push(c)
+      c.settimeout(0.05)
+      try {
+        c.connect(['127.0.0.1', port])
+      } catch (e) {
+        timedOut = e
+        const d = socket.socket()
+        clients.push(d)
+        d.settimeout(0.05)
+        code = d.connect_ex(['127.0.0.1', port])
+      }
+    }
+  } finally {
+    for (const c of clients) c.close()
+    srv.close()
+  }
+  t.true(timedOut instanceof socket.TimeoutError, String(timedOut))
+  t.is((timedOut as Error).message, 'timed out')
+  t.is(code, require('node:os').constants.errno.EAGAIN)
+})
+
+// Node installs its signal handlers with SA_RESTART, so the kernel restarts
+// the interrupted poll() itself here; the EINTR retry loop proper is tested
+// in Rust (crates/core/tests/eintr.rs) with a handler without SA_RESTART.
+test('signals during a timeout-mode recv do not interrupt it', async (t) => {
+  const [srv, port] = listener()
+  using _srv = srv
+  const noop = () => {}
+  process.on('SIGUSR2', noop)
+  try {
+    // The peer signals this process every 2 ms for 60 ms, then sends.
+    const peer = await startPeer(
+      `(data, ready, done) => {
+        const net = require('node:net')
+        const c = net.connect(data.port, '127.0.0.1', () => {
+          ready(null)
+          const tick = setInterval(() => process.kill(process.pid, 'SIGUSR2'), 2)
+          setTimeout(() => { clearInterval(tick); c.end('after signals', () => done(true)) }, 60)
+        })
+      }`,
+      { port },
+    )
+    const [conn] = srv.accept()
+    using _conn = conn
+    conn.settimeout(1.5)
+    t.is(conn.recv(100).toString(), 'after signals')
+    await peer.result
+    await peer.stop()
+  } finally {
+    process.off('SIGUSR2', noop)
+  }
+})
