@@ -9,6 +9,7 @@ import test from 'ava'
 import * as socket from '../index'
 import { checkFdLeaks } from './helpers/fds'
 import { peers, startPeer } from './helpers/peer'
+import { runPython } from './helpers/pydiff'
 
 checkFdLeaks(test)
 
@@ -184,4 +185,27 @@ test('stream: blocking recv on a Unix socket waits for a Worker peer', async (t)
   t.is(got, 'unix-late')
   await peer.result
   await peer.stop()
+})
+
+test('undecodable path bytes round-trip as lone surrogates (surrogateescape), as in Python', (t) => {
+  const raw = Buffer.concat([Buffer.from(dir + '/'), Buffer.from([0xff, 0xfe]), Buffer.from('Aé')])
+  using s = socket.socket(AF_UNIX, SOCK_DGRAM)
+  s.bind(raw)
+  const name = s.getsockname() as string
+  t.is(name, `${dir}/\udcff\udcfeAé`)
+  using c = socket.socket(AF_UNIX, SOCK_DGRAM)
+  c.sendto(Buffer.from('x'), name)
+  t.is(s.recv(1).toString(), 'x')
+  const [py] = runPython([
+    {
+      py: `s = socket.socket(AF_UNIX, SOCK_DGRAM)\ns.bind(ARGS[0] + b'-py')\nresult = s.getsockname()\ns.close()\nimport os\nos.unlink(result)`,
+      args: [raw],
+    },
+  ])
+  t.deepEqual(py, { ok: name + '-py' })
+  t.throws(() => c.sendto(Buffer.from('x'), '\ud800'), {
+    name: 'UnicodeEncodeError',
+    message: "'utf-8' codec can't encode character '\\ud800' in position 0: surrogates not allowed",
+  })
+  t.throws(() => c.bind('\udcff'.repeat(200)), { message: 'AF_UNIX path too long' })
 })

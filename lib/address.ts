@@ -5,6 +5,7 @@ import { domainToASCII } from 'node:url'
 
 import { cInt, cUIntMask, bytesLike, index } from './args'
 import { OSError, OverflowError, ValueError, fromNative } from './errors'
+import { fsencode } from './fsname'
 import { pyTypeName } from './pytypes'
 import { AF_INET, AF_INET6, AF_UNIX } from './constants'
 import native = require('./native')
@@ -90,7 +91,7 @@ function encodeInet6(addr: unknown, caller: string): Buffer {
 
 function encodeUnix(addr: unknown): Buffer {
   // str paths use the filesystem encoding (UTF-8 on Linux).
-  const path = typeof addr === 'string' ? Buffer.from(addr, 'utf8') : bytesLike(addr)
+  const path = typeof addr === 'string' ? fsencode(addr) : bytesLike(addr)
   return native.encodeUnix(path)
 }
 

@@ -5,6 +5,7 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use pysocket_core::addr::{self, Address};
+use pysocket_core::fsname;
 use pysocket_core::netdb::{self, Ip};
 use socket2::SockAddr;
 
@@ -29,8 +30,9 @@ impl ToNapiValue for JsAddress {
                 env,
                 (addr::ipv6_text(&ip), port as u32, flowinfo, scope_id),
             ),
+            // Python's fsdecode: undecodable bytes become lone surrogates.
             Address::UnixPath(p) => {
-                String::to_napi_value(env, String::from_utf8_lossy(&p).into_owned())
+                Utf16String::to_napi_value(env, Utf16String::from(fsname::decode_utf16(&p)))
             }
             Address::UnixAbstract(b) => Buffer::to_napi_value(env, Buffer::from(b)),
             Address::Other { family, data } => {
