@@ -212,6 +212,8 @@ test('integer and buffer arguments of every method', (t) => {
         js: () => {},
       }),
     )
+    cases.push(methodCase(tcp, 'setblocking', [v]))
+    cases.push(methodCase(tcp, 'set_inheritable', [v]))
     cases.push(methodCase(tcp, 'getsockopt', [v, SO_REUSEADDR]))
     cases.push(methodCase(tcp, 'getsockopt', [SOL_SOCKET, v]))
     cases.push(methodCase(tcp, 'getsockopt', [SOL_SOCKET, SO_REUSEADDR, v]))
@@ -309,5 +311,36 @@ test('module functions', (t) => {
     cases.push(moduleCase('fromfd', [v, AF_INET, SOCK_STREAM]))
   }
   cases.push(moduleCase('getdefaulttimeout', []))
+  report(t, cases)
+})
+
+test('bound addresses read back as Python reads them', (t) => {
+  const cases: Case[] = []
+  const read = (family: number, type: number, addr: unknown): Case => ({
+    name: `socket(${family}, ${type}).bind(${JSON.stringify(addr)}); getsockname()`,
+    // Ports are chosen by the kernel: compare everything but the port.
+    py: `s = socket.socket(${family}, ${type})\ns.bind(ARGS[0])\nr = list(s.getsockname())\nr[1] = 0\nresult = r`,
+    args: [addr],
+    js: () => {
+      const s = socket.socket(family, type)
+      try {
+        s.bind(addr)
+        const r = [...(s.getsockname() as unknown[])]
+        r[1] = 0
+        return r
+      } finally {
+        s.close()
+      }
+    },
+  })
+  for (const host of ['127.0.0.1', '', 'localhost', '127.1', '0x7f.0.0.1', '0.0.0.0', '127.0.0.001']) {
+    cases.push(read(AF_INET, SOCK_DGRAM, [host, 0]))
+    cases.push(read(AF_INET, SOCK_DGRAM, [Buffer.from(host), 0]))
+  }
+  for (const host of ['::1', '', '::', '::ffff:127.0.0.1', '0:0:0:0:0:0:0:1', 'localhost', '::1%lo']) {
+    cases.push(read(AF_INET6, SOCK_DGRAM, [host, 0]))
+    cases.push(read(AF_INET6, SOCK_DGRAM, [host, 0, 5]))
+    cases.push(read(AF_INET6, SOCK_DGRAM, [host, 0, 0, 1]))
+  }
   report(t, cases)
 })

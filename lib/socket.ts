@@ -9,6 +9,7 @@ import {
   bind as bindArgs,
   bytesLike,
   cInt,
+  cLong,
   cUIntMask,
   clinicInt,
   isOptions,
@@ -247,7 +248,9 @@ export class SocketImpl {
   }
 
   set_inheritable(inheritable: boolean): void {
-    nativeCall('fcntl', () => native.setInheritable(this._fd, Boolean(inheritable)))
+    // os.set_inheritable takes an int (Argument Clinic `int`).
+    const flag = clinicInt(inheritable) !== 0
+    nativeCall('fcntl', () => native.setInheritable(this._fd, flag))
   }
 
   getpeername(): unknown {
@@ -313,7 +316,8 @@ export class SocketImpl {
   }
 
   setblocking(flag: boolean): void {
-    const block = Boolean(flag)
+    // CPython reads the flag as a C long: ints and bools only.
+    const block = cLong(flag) !== 0
     this._t = block ? -1 : 0
     nativeCall('fcntl', () => native.setBlocking(this._fd, block))
   }
