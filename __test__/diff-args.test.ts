@@ -333,14 +333,64 @@ test('bound addresses read back as Python reads them', (t) => {
       }
     },
   })
-  for (const host of ['127.0.0.1', '', 'localhost', '127.1', '0x7f.0.0.1', '0.0.0.0', '127.0.0.001']) {
+  for (const host of [
+    '127.0.0.1',
+    '',
+    'localhost',
+    '127.1',
+    '0x7f.0.0.1',
+    '0.0.0.0',
+    '127.0.0.001',
+  ]) {
     cases.push(read(AF_INET, SOCK_DGRAM, [host, 0]))
     cases.push(read(AF_INET, SOCK_DGRAM, [Buffer.from(host), 0]))
   }
-  for (const host of ['::1', '', '::', '::ffff:127.0.0.1', '0:0:0:0:0:0:0:1', 'localhost', '::1%lo']) {
+  for (const host of [
+    '::1',
+    '',
+    '::',
+    '::ffff:127.0.0.1',
+    '0:0:0:0:0:0:0:1',
+    'localhost',
+    '::1%lo',
+  ]) {
     cases.push(read(AF_INET6, SOCK_DGRAM, [host, 0]))
     cases.push(read(AF_INET6, SOCK_DGRAM, [host, 0, 5]))
     cases.push(read(AF_INET6, SOCK_DGRAM, [host, 0, 0, 1]))
+  }
+  report(t, cases)
+})
+
+test('create_server and create_connection options', (t) => {
+  const cases: Case[] = []
+  for (const v of VALUES) {
+    for (const key of ['family', 'backlog', 'reuse_port', 'dualstack_ipv6']) {
+      cases.push({
+        name: `create_server(('127.0.0.1', 0), ${key}=${String(v)})`,
+        py: `s = socket.create_server(('127.0.0.1', 0), **{'${key}': ARGS[0]})\nresult = [s.family, s.getsockopt(SOL_SOCKET, SO_REUSEPORT)]`,
+        args: [v],
+        js: () => {
+          const s = socket.create_server(['127.0.0.1', 0], { [key]: v })
+          try {
+            return [s.family, s.getsockopt(SOL_SOCKET, socket.SO_REUSEPORT)]
+          } finally {
+            s.close()
+          }
+        },
+      })
+    }
+    cases.push({
+      name: `create_connection(('127.0.0.1', 1), source_address=${String(v)})`,
+      py: `result = socket.create_connection(('127.0.0.1', 1), 1, ARGS[0])`,
+      args: [v],
+      js: () => socket.create_connection(['127.0.0.1', 1], 1, v),
+    })
+    cases.push({
+      name: `create_connection(('127.0.0.1', 1), all_errors=${String(v)})`,
+      py: `result = socket.create_connection(('127.0.0.1', 1), all_errors=ARGS[0])`,
+      args: [v],
+      js: () => socket.create_connection(['127.0.0.1', 1], { all_errors: v }),
+    })
   }
   report(t, cases)
 })

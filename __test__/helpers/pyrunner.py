@@ -64,9 +64,11 @@ def run(case):
         return {"ok": enc(ns.get("result"))}
     except BaseException as e:  # noqa: BLE001 - every exception is a result
         if isinstance(e, BaseExceptionGroup):
+            # AggregateError's message is the group's .message: str(e)
+            # appends " (n sub-exceptions)", which JS has no place for.
             return {
                 "exc": type(e).__name__,
-                "msg": str(e),
+                "msg": e.message,
                 "group": [[type(x).__name__, str(x)] for x in e.exceptions],
             }
         return {"exc": type(e).__name__, "msg": str(e)}
