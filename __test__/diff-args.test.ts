@@ -361,6 +361,38 @@ test('bound addresses read back as Python reads them', (t) => {
   report(t, cases)
 })
 
+test('timeouts are kept in whole nanoseconds, as CPython does', (t) => {
+  const cases: Case[] = []
+  for (const v of [
+    0.1,
+    1e-10,
+    1e-9,
+    1 / 3,
+    2.5e-7,
+    1.0000000001,
+    true,
+    5e-324,
+    123456.123456789123,
+    -0,
+    -1e-10,
+    -1e-9,
+    9223372036.854775,
+    2 ** 33,
+  ]) {
+    cases.push({
+      name: `settimeout(${v}); gettimeout()`,
+      py: 's = socket.socket()\ns.settimeout(ARGS[0])\nresult = s.gettimeout()',
+      args: [v],
+      js: () => {
+        using s = socket.socket()
+        s.settimeout(v as number)
+        return s.gettimeout()
+      },
+    })
+  }
+  report(t, cases)
+})
+
 test('create_server and create_connection options', (t) => {
   const cases: Case[] = []
   for (const v of VALUES) {

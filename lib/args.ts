@@ -120,8 +120,16 @@ export function timeoutSeconds(v: unknown): number {
   } else if (Math.abs(secs) * 1e9 >= 2 ** 63) {
     throw new OverflowError('timestamp out of range for platform time_t')
   }
-  if (secs < 0) throw new ValueError('Timeout value out of range')
-  return secs
+  // CPython stores whole nanoseconds, rounding away from zero, and reads
+  // them back as ns / 1e9: the value gettimeout() returns.
+  const ns = Number.isInteger(secs)
+    ? secs * 1e9
+    : secs < 0
+      ? Math.floor(secs * 1e9)
+      : Math.ceil(secs * 1e9)
+  if (ns < 0) throw new ValueError('Timeout value out of range')
+  if (Number.isInteger(secs)) return secs + 0
+  return ns / 1e9 + 0
 }
 
 /** True for a plain options object (the stand-in for keyword arguments). */
