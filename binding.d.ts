@@ -64,6 +64,13 @@ export declare function listen(fd: number, backlog: number): void
 
 export declare function nonblockFlag(): number
 
+/**
+ * The errnos that select PEP 3151's OSError subclasses, by name, with the
+ * values of this platform's C library (Node's `os.constants.errno` lacks
+ * some of them, such as ESHUTDOWN).
+ */
+export declare function pep3151Errnos(): Array<[string, number]>
+
 /** `type` without SOCK_NONBLOCK/SOCK_CLOEXEC. */
 export declare function plainType(ty: number): number
 

@@ -857,6 +857,7 @@ module.exports.getsockoptInt = nativeBinding.getsockoptInt
 module.exports.isOpen = nativeBinding.isOpen
 module.exports.listen = nativeBinding.listen
 module.exports.nonblockFlag = nativeBinding.nonblockFlag
+module.exports.pep3151Errnos = nativeBinding.pep3151Errnos
 module.exports.plainType = nativeBinding.plainType
 module.exports.recvfromInto = nativeBinding.recvfromInto
 module.exports.recvInto = nativeBinding.recvInto

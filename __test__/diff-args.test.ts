@@ -426,3 +426,36 @@ test('create_server and create_connection options', (t) => {
   }
   report(t, cases)
 })
+
+test('OSError(errno, text) picks the PEP 3151 subclass Python picks, for every errno', (t) => {
+  const cases: Case[] = []
+  for (let errno = 1; errno < 134; errno++) {
+    cases.push({
+      name: `OSError(${errno}, 'text')`,
+      py: `e = OSError(${errno}, 'text')\nresult = [type(e).__name__, str(e), e.errno, e.strerror]`,
+      js: () => {
+        const e = new socket.OSError(errno, 'text')
+        return [e.name, e.message, e.errno, e.strerror]
+      },
+    })
+  }
+  cases.push({
+    name: "OSError('message only')",
+    py: "e = OSError('message only')\nresult = [type(e).__name__, str(e), e.errno, e.strerror]",
+    js: () => {
+      const e = new socket.OSError('message only')
+      return [e.name, e.message, e.errno, e.strerror]
+    },
+  })
+  cases.push({
+    name: 'socket.timeout is TimeoutError; socket.error is OSError',
+    py: 'result = [socket.timeout.__name__, socket.error.__name__, issubclass(socket.gaierror, OSError), issubclass(socket.herror, OSError)]',
+    js: () => [
+      socket.timeout.name,
+      socket.error.name,
+      new socket.gaierror(-2, 'x') instanceof socket.OSError,
+      new socket.herror(1, 'x') instanceof socket.OSError,
+    ],
+  })
+  report(t, cases)
+})
