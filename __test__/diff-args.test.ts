@@ -229,7 +229,22 @@ test('integer and buffer arguments of every method', (t) => {
   cases.push(methodCase(tcp, 'gettimeout', []))
   cases.push(methodCase(tcp, 'getblocking', [], NONBLOCK))
   cases.push(methodCase(tcp, 'get_inheritable', []))
-  cases.push(methodCase(tcp, 'getsockname', []))
+  for (const kind of [
+    tcp,
+    udp,
+    [AF_INET6, SOCK_STREAM],
+    [AF_INET6, SOCK_DGRAM],
+    [AF_UNIX, SOCK_STREAM],
+    [AF_UNIX, SOCK_DGRAM],
+  ]) {
+    cases.push(methodCase(kind, 'getsockname', []))
+    cases.push(methodCase(kind, 'getpeername', []))
+    cases.push(methodCase(kind, 'listen', []))
+    cases.push(methodCase(kind, 'shutdown', [socket.SHUT_RDWR]))
+    cases.push(methodCase(kind, 'recvfrom', [4], NONBLOCK))
+    cases.push(methodCase(kind, 'send', [Buffer.from('x')], NONBLOCK))
+    cases.push(methodCase(kind, 'sendall', [new Uint16Array(2)], NONBLOCK))
+  }
   cases.push(methodCase(tcp, 'getpeername', []))
   cases.push(methodCase(udp, 'recv', [16], NONBLOCK))
   cases.push(methodCase(tcp, 'accept', [], NONBLOCK))

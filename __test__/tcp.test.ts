@@ -447,3 +447,57 @@ test('signals during a timeout-mode recv do not interrupt it', async (t) => {
     process.off('SIGUSR2', noop)
   }
 })
+
+test('recv_into and recvfrom_into write only inside the view they are given', (t) => {
+  const [c, conn] = tcpPair()
+  using _c = c
+  using _conn = conn
+  c.sendall(Buffer.alloc(64, 0x11))
+  const backing = Buffer.alloc(32, 0xaa)
+  const view = backing.subarray(4, 8)
+  t.is(conn.recv_into(view), 4)
+  t.deepEqual([...backing.subarray(0, 4)], [0xaa, 0xaa, 0xaa, 0xaa])
+  t.deepEqual([...backing.subarray(4, 8)], [0x11, 0x11, 0x11, 0x11])
+  t.true(backing.subarray(8).every((b) => b === 0xaa))
+  // Other views: Uint16Array, DataView, ArrayBuffer; nbytes bounds the write.
+  const wide = new Uint16Array(backing.buffer, backing.byteOffset + 8, 2)
+  t.is(conn.recv_into(wide), 4)
+  t.is(wide[0], 0x1111)
+  const dv = new DataView(backing.buffer, backing.byteOffset + 12, 4)
+  const [n] = conn.recvfrom_into(dv, 2)
+  t.is(n, 2)
+  t.is(backing[14], 0xaa)
+  const ab = new ArrayBuffer(8)
+  t.is(conn.recv_into(ab, 3), 3)
+  t.deepEqual([...new Uint8Array(ab)], [0x11, 0x11, 0x11, 0, 0, 0, 0, 0])
+  t.is(conn.recv_into(Buffer.alloc(0)), 0)
+  t.true(backing.subarray(16).every((b) => b === 0xaa))
+})
+
+test('flags: MSG_PEEK keeps the data, MSG_DONTWAIT does not block a blocking socket', (t) => {
+  const [c, conn] = tcpPair()
+  using _c = c
+  using _conn = conn
+  c.send(Buffer.from('peek'), 0)
+  t.is(conn.recv(4, socket.MSG_PEEK).toString(), 'peek')
+  const [peeked] = conn.recvfrom(4, socket.MSG_PEEK)
+  t.is(peeked.toString(), 'peek')
+  t.is(conn.recv(4).toString(), 'peek')
+  t.is(conn.gettimeout(), null)
+  t.throws(() => conn.recv(4, socket.MSG_DONTWAIT), { instanceOf: socket.BlockingIOError })
+  t.throws(() => conn.recv_into(Buffer.alloc(4), 0, socket.MSG_DONTWAIT), {
+    instanceOf: socket.BlockingIOError,
+  })
+  // A peer gone: sending fails with EPIPE or ECONNRESET, never a signal.
+  conn.close()
+  let failed: unknown = null
+  try {
+    for (let i = 0; i < 100; i++) c.sendall(Buffer.alloc(65536))
+  } catch (e) {
+    failed = e
+  }
+  t.true(
+    failed instanceof socket.BrokenPipeError || failed instanceof socket.ConnectionResetError,
+    String(failed),
+  )
+})
