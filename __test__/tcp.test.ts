@@ -501,3 +501,25 @@ test('flags: MSG_PEEK keeps the data, MSG_DONTWAIT does not block a blocking soc
     String(failed),
   )
 })
+
+test('pysocket also works inside a Worker: a blocking echo peer written with pysocket', async (t) => {
+  const peer = await startPeer(
+    `(data, ready, done) => {
+      const socket = require(data.index)
+      const srv = socket.create_server(['127.0.0.1', 0])
+      ready(srv.getsockname()[1])
+      const [conn] = srv.accept()
+      const got = conn.recv(100)
+      conn.sendall(Buffer.concat([Buffer.from('echo:'), got]))
+      conn.close()
+      srv.close()
+      done(got.toString())
+    }`,
+    { index: require.resolve('../index') },
+  )
+  using c = socket.create_connection(['127.0.0.1', peer.ready as number], 2)
+  c.sendall(Buffer.from('hi'))
+  t.is(c.recv(100).toString(), 'echo:hi')
+  t.is(await peer.result, 'hi')
+  await peer.stop()
+})
