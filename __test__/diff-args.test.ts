@@ -68,6 +68,7 @@ function report(t: import('ava').ExecutionContext, cases: Case[]): void {
   const bad = differential(cases)
   t.deepEqual(bad, [], `${bad.length} of ${cases.length} cases differ:\n  ${bad.join('\n  ')}`)
   t.true(cases.length > 0)
+  t.log(`${cases.length} cases agree with python3`)
 }
 
 const NONBLOCK = { py: 's.setblocking(False)', js: (s: socket.socket) => s.setblocking(false) }
@@ -326,6 +327,21 @@ test('module functions', (t) => {
     cases.push(moduleCase('fromfd', [v, AF_INET, SOCK_STREAM]))
   }
   cases.push(moduleCase('getdefaulttimeout', []))
+  for (const type of [SOCK_STREAM | socket.SOCK_NONBLOCK, SOCK_DGRAM | socket.SOCK_CLOEXEC]) {
+    cases.push({
+      name: `socketpair(AF_UNIX, ${type}): type, timeout, blocking, inheritable`,
+      py: `a, b = socket.socketpair(AF_UNIX, ${type})\nresult = [a.type, a.gettimeout(), a.getblocking(), b.get_inheritable()]\na.close(); b.close()`,
+      js: () => {
+        const [a, b] = socket.socketpair(AF_UNIX, type)
+        try {
+          return [a.type, a.gettimeout(), a.getblocking(), b.get_inheritable()]
+        } finally {
+          a.close()
+          b.close()
+        }
+      },
+    })
+  }
   report(t, cases)
 })
 
