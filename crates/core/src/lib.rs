@@ -4,7 +4,11 @@
 
 pub mod addr;
 pub mod error;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub mod family;
 mod ffi;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub mod kernel;
 pub mod netdb;
 pub mod sys;
 pub mod wait;
