@@ -47,11 +47,11 @@ pub fn encode_rfcomm(octets: [u8; 6], channel: u8) -> SockAddr {
     })
 }
 
-pub fn encode_hci(dev: u16) -> SockAddr {
+pub fn encode_hci(dev: u16, channel: u16) -> SockAddr {
     sockaddr_of(&sockaddr_hci {
         hci_family: FAMILY,
         hci_dev: dev,
-        hci_channel: 0,
+        hci_channel: channel,
     })
 }
 
@@ -129,7 +129,7 @@ mod tests {
                 channel: 30
             })
         );
-        let a = encode_hci(3);
+        let a = encode_hci(3, 0);
         assert_eq!(
             decode(to_bytes(&a), BTPROTO_HCI),
             Some(FamilyAddress::Hci { dev: 3 })
