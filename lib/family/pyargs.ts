@@ -66,7 +66,7 @@ export function buffer(v: unknown): Uint8Array {
 export function fsPath(v: unknown): Buffer {
   let b: Buffer
   if (typeof v === 'string') b = Buffer.from(v, 'utf8')
-  else if (v instanceof Uint8Array) b = Buffer.from(v)
+  else if (Buffer.isBuffer(v)) b = v
   else throw new TypeError(`expected str, bytes or os.PathLike object, not ${pyTypeName(v)}`)
   if (b.includes(0)) throw new ValueError('embedded null byte')
   return b
