@@ -37,6 +37,9 @@ declare module '../socket' {
     /** AF_ALG: sendmsg with the operation, IV and AEAD length as control data. */
     sendmsg_afalg(msg?: Iterable<ArrayBufferView | ArrayBuffer>, options?: AfalgOptions): number
     sendmsg_afalg(options: AfalgOptions): number
+    /** On AF_VSOCK sockets every option is a 64-bit integer (a bigint). */
+    getsockopt(level: number, optname: number, buflen?: number): number | Buffer | bigint
+    setsockopt(level: number, optname: number, value: bigint): void
   }
 }
 
