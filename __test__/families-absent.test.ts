@@ -55,7 +55,9 @@ test('socket() of each family: same outcome as python3', (t) => {
     '    except Exception as e:\n        out.append(type(e).__name__ + ": " + str(e))\n' +
     'print(json.dumps(out))'
   const input = JSON.stringify(KINDS.map(([, f, ty, p]) => [f, ty, p]))
-  const py = JSON.parse(execFileSync('python3', ['-c', code], { input, encoding: 'utf8' })) as string[]
+  const py = JSON.parse(
+    execFileSync('python3', ['-c', code], { input, encoding: 'utf8' }),
+  ) as string[]
   KINDS.forEach(([label, f, ty, p], i) => {
     const ours = create(f, ty, p)
     t.is(ours, py[i], label)
@@ -68,16 +70,36 @@ test('address tuples of every family through our encoders and decoder', (t) => {
   t.deepEqual(dec(native.encodeNetlink(7, 0x10)), [7, 0x10])
   t.deepEqual(dec(native.encodeVsock(S.VMADDR_CID_HOST, 1234)), [S.VMADDR_CID_HOST, 1234])
   t.deepEqual(dec(native.encodeQrtr(1, 0xfffffffe)), [1, 0xfffffffe])
-  t.deepEqual(dec(native.encodeAlg(Buffer.from('skcipher'), Buffer.from('cbc(aes)'), 0, 0)), ['skcipher', 'cbc(aes)', 0, 0])
-  t.deepEqual(dec(native.encodeTipc(S.TIPC_ADDR_NAMESEQ, 18888, 1, 10, S.TIPC_NODE_SCOPE)!), [S.TIPC_ADDR_NAMESEQ, 18888, 1, 10, S.TIPC_NODE_SCOPE])
+  t.deepEqual(dec(native.encodeAlg(Buffer.from('skcipher'), Buffer.from('cbc(aes)'), 0, 0)), [
+    'skcipher',
+    'cbc(aes)',
+    0,
+    0,
+  ])
+  t.deepEqual(dec(native.encodeTipc(S.TIPC_ADDR_NAMESEQ, 18888, 1, 10, S.TIPC_NODE_SCOPE)!), [
+    S.TIPC_ADDR_NAMESEQ,
+    18888,
+    1,
+    10,
+    S.TIPC_NODE_SCOPE,
+  ])
   // TIPC_ADDR_NAME comes back with the instance twice, as in CPython.
-  t.deepEqual(dec(native.encodeTipc(S.TIPC_ADDR_NAME, 18888, 5, 99, S.TIPC_ZONE_SCOPE)!), [S.TIPC_ADDR_NAME, 18888, 5, 5, S.TIPC_ZONE_SCOPE])
+  t.deepEqual(dec(native.encodeTipc(S.TIPC_ADDR_NAME, 18888, 5, 99, S.TIPC_ZONE_SCOPE)!), [
+    S.TIPC_ADDR_NAME,
+    18888,
+    5,
+    5,
+    S.TIPC_ZONE_SCOPE,
+  ])
   t.is(native.encodeTipc(9, 0, 0, 0, 0), null)
   // CAN without a socket to ask: the plain tuple; index 0 is ''.
   t.deepEqual(dec(native.encodeCan(0)), [''])
   const lo = Number(require('node:fs').readFileSync('/sys/class/net/lo/ifindex', 'utf8'))
   t.deepEqual(dec(native.encodeCan(lo)), ['lo'])
-  t.deepEqual(dec(native.encodePacket(lo, S.ETH_P_IPV6, S.PACKET_BROADCAST, 1, Buffer.from([1, 2, 3]))), ['lo', S.ETH_P_IPV6, S.PACKET_BROADCAST, 1, Buffer.from([1, 2, 3])])
+  t.deepEqual(
+    dec(native.encodePacket(lo, S.ETH_P_IPV6, S.PACKET_BROADCAST, 1, Buffer.from([1, 2, 3]))),
+    ['lo', S.ETH_P_IPV6, S.PACKET_BROADCAST, 1, Buffer.from([1, 2, 3])],
+  )
   // Bluetooth needs the socket's protocol; without one CPython's ValueError.
   const err = t.throws(() => dec(native.encodeBtHci(0)))
   t.is(err?.message.includes('Unknown Bluetooth protocol'), true)
@@ -217,22 +239,61 @@ test('sendmsg_afalg argument checks match python3', (t) => {
   const cases: Array<[string, (s: socket.socket) => unknown]> = [
     ['s.sendmsg_afalg()', (s) => s.sendmsg_afalg()],
     ["s.sendmsg_afalg([b'x'])", (s) => s.sendmsg_afalg([Buffer.from('x')])],
-    ["s.sendmsg_afalg([b'x'], op='a')", (s) => s.sendmsg_afalg([Buffer.from('x')], { op: 'a' as never })],
-    ["s.sendmsg_afalg([b'x'], op=2**31)", (s) => s.sendmsg_afalg([Buffer.from('x')], { op: 2 ** 31 })],
+    [
+      "s.sendmsg_afalg([b'x'], op='a')",
+      (s) => s.sendmsg_afalg([Buffer.from('x')], { op: 'a' as never }),
+    ],
+    [
+      "s.sendmsg_afalg([b'x'], op=2**31)",
+      (s) => s.sendmsg_afalg([Buffer.from('x')], { op: 2 ** 31 }),
+    ],
     ["s.sendmsg_afalg([b'x'], op=-1)", (s) => s.sendmsg_afalg([Buffer.from('x')], { op: -1 })],
-    ["s.sendmsg_afalg([b'x'], op=0, iv='x')", (s) => s.sendmsg_afalg([Buffer.from('x')], { op: 0, iv: 'x' as never })],
-    ["s.sendmsg_afalg([b'x'], op=0, iv=None)", (s) => s.sendmsg_afalg([Buffer.from('x')], { op: 0, iv: null as never })],
-    ["s.sendmsg_afalg([b'x'], op=0, assoclen=-1)", (s) => s.sendmsg_afalg([Buffer.from('x')], { op: 0, assoclen: -1 })],
-    ["s.sendmsg_afalg([b'x'], op=0, assoclen=2**31)", (s) => s.sendmsg_afalg([Buffer.from('x')], { op: 0, assoclen: 2 ** 31 })],
-    ["s.sendmsg_afalg([b'x'], op=0, assoclen='a')", (s) => s.sendmsg_afalg([Buffer.from('x')], { op: 0, assoclen: 'a' as never })],
-    ["s.sendmsg_afalg([b'x'], op=0, flags='a')", (s) => s.sendmsg_afalg([Buffer.from('x')], { op: 0, flags: 'a' as never })],
+    [
+      "s.sendmsg_afalg([b'x'], op=0, iv='x')",
+      (s) => s.sendmsg_afalg([Buffer.from('x')], { op: 0, iv: 'x' as never }),
+    ],
+    [
+      "s.sendmsg_afalg([b'x'], op=0, iv=None)",
+      (s) => s.sendmsg_afalg([Buffer.from('x')], { op: 0, iv: null as never }),
+    ],
+    [
+      "s.sendmsg_afalg([b'x'], op=0, assoclen=-1)",
+      (s) => s.sendmsg_afalg([Buffer.from('x')], { op: 0, assoclen: -1 }),
+    ],
+    [
+      "s.sendmsg_afalg([b'x'], op=0, assoclen=2**31)",
+      (s) => s.sendmsg_afalg([Buffer.from('x')], { op: 0, assoclen: 2 ** 31 }),
+    ],
+    [
+      "s.sendmsg_afalg([b'x'], op=0, assoclen='a')",
+      (s) => s.sendmsg_afalg([Buffer.from('x')], { op: 0, assoclen: 'a' as never }),
+    ],
+    [
+      "s.sendmsg_afalg([b'x'], op=0, flags='a')",
+      (s) => s.sendmsg_afalg([Buffer.from('x')], { op: 0, flags: 'a' as never }),
+    ],
     ["s.sendmsg_afalg(b'x', op=0)", (s) => s.sendmsg_afalg(Buffer.from('x') as never, { op: 0 })],
     ['s.sendmsg_afalg(5, op=0)', (s) => s.sendmsg_afalg(5 as never, { op: 0 })],
     ["s.sendmsg_afalg(['x'], op=0)", (s) => s.sendmsg_afalg(['x'] as never, { op: 0 })],
-    ["s.sendmsg_afalg([b'x'], op=True, iv=b'1'*16, assoclen=3, flags=0)", (s) => s.sendmsg_afalg([Buffer.from('x')], { op: true, iv: Buffer.alloc(16, '1'), assoclen: 3, flags: 0 })],
-    ["s.sendmsg_afalg([b'x'], op=0, bogus=1)", (s) => s.sendmsg_afalg([Buffer.from('x')], { op: 0, bogus: 1 } as never)],
-    ["s.sendmsg_afalg([b'x'], 0)", (s) => (s.sendmsg_afalg as (...a: unknown[]) => number)([Buffer.from('x')], 0)],
-    ["s.sendmsg_afalg(op=1.5)", (s) => s.sendmsg_afalg({ op: 1.5 })],
+    [
+      "s.sendmsg_afalg([b'x'], op=True, iv=b'1'*16, assoclen=3, flags=0)",
+      (s) =>
+        s.sendmsg_afalg([Buffer.from('x')], {
+          op: true,
+          iv: Buffer.alloc(16, '1'),
+          assoclen: 3,
+          flags: 0,
+        }),
+    ],
+    [
+      "s.sendmsg_afalg([b'x'], op=0, bogus=1)",
+      (s) => s.sendmsg_afalg([Buffer.from('x')], { op: 0, bogus: 1 } as never),
+    ],
+    [
+      "s.sendmsg_afalg([b'x'], 0)",
+      (s) => (s.sendmsg_afalg as (...a: unknown[]) => number)([Buffer.from('x')], 0),
+    ],
+    ['s.sendmsg_afalg(op=1.5)', (s) => s.sendmsg_afalg({ op: 1.5 })],
   ]
   // Over a UDP fd, the checks run and the sendmsg itself fails the same way.
   const code =
@@ -294,72 +355,90 @@ function canFrame(id: number, data: Buffer): Buffer {
 })
 
 const isotpWhy = canWhy ?? missing(S.AF_CAN, S.SOCK_DGRAM, S.CAN_ISOTP)
-;(isotpWhy === null ? test : test.skip)(`CAN_ISOTP over vcan0${isotpWhy ? ` (skipped: ${isotpWhy})` : ''}`, (t) => {
-  using a = socket.socket(S.AF_CAN, S.SOCK_DGRAM, S.CAN_ISOTP)
-  using b = socket.socket(S.AF_CAN, S.SOCK_DGRAM, S.CAN_ISOTP)
-  b.settimeout(5)
-  a.bind(['vcan0', 0x7e8, 0x7e0])
-  b.bind(['vcan0', 0x7e0, 0x7e8])
-  t.deepEqual(a.getsockname(), ['vcan0', 0x7e8, 0x7e0])
-  const msg = randomBytes(100)
-  a.send(msg)
-  t.deepEqual(b.recv(4096), msg)
-})
+;(isotpWhy === null ? test : test.skip)(
+  `CAN_ISOTP over vcan0${isotpWhy ? ` (skipped: ${isotpWhy})` : ''}`,
+  (t) => {
+    using a = socket.socket(S.AF_CAN, S.SOCK_DGRAM, S.CAN_ISOTP)
+    using b = socket.socket(S.AF_CAN, S.SOCK_DGRAM, S.CAN_ISOTP)
+    b.settimeout(5)
+    a.bind(['vcan0', 0x7e8, 0x7e0])
+    b.bind(['vcan0', 0x7e0, 0x7e8])
+    t.deepEqual(a.getsockname(), ['vcan0', 0x7e8, 0x7e0])
+    const msg = randomBytes(100)
+    a.send(msg)
+    t.deepEqual(b.recv(4096), msg)
+  },
+)
 
 const j1939Why = canWhy ?? missing(S.AF_CAN, S.SOCK_DGRAM, S.CAN_J1939)
-;(j1939Why === null ? test : test.skip)(`CAN_J1939 bind and getsockname on vcan0${j1939Why ? ` (skipped: ${j1939Why})` : ''}`, (t) => {
-  using a = socket.socket(S.AF_CAN, S.SOCK_DGRAM, S.CAN_J1939)
-  a.bind(['vcan0', BigInt(S.J1939_NO_NAME), S.J1939_NO_PGN, 0x20])
-  const [ifname, name, , addr] = a.getsockname() as [string, bigint, number, number]
-  t.is(ifname, 'vcan0')
-  t.is(typeof name, 'bigint')
-  t.is(addr, 0x20)
-})
+;(j1939Why === null ? test : test.skip)(
+  `CAN_J1939 bind and getsockname on vcan0${j1939Why ? ` (skipped: ${j1939Why})` : ''}`,
+  (t) => {
+    using a = socket.socket(S.AF_CAN, S.SOCK_DGRAM, S.CAN_J1939)
+    a.bind(['vcan0', BigInt(S.J1939_NO_NAME), S.J1939_NO_PGN, 0x20])
+    const [ifname, name, , addr] = a.getsockname() as [string, bigint, number, number]
+    t.is(ifname, 'vcan0')
+    t.is(typeof name, 'bigint')
+    t.is(addr, 0x20)
+  },
+)
 
 // ---- AF_TIPC, AF_RDS, AF_QIPCRTR, AF_BLUETOOTH ---------------------------
 
 const tipcWhy = missing(S.AF_TIPC, S.SOCK_RDM)
-;(tipcWhy === null ? test : test.skip)(`AF_TIPC RDM exchange by service name${tipcWhy ? ` (skipped: ${tipcWhy})` : ''}`, (t) => {
-  const type = 18888 + (process.pid % 1000)
-  using srv = socket.socket(S.AF_TIPC, S.SOCK_RDM)
-  srv.settimeout(5)
-  srv.bind([S.TIPC_ADDR_NAMESEQ, type, 1, 10])
-  using cli = socket.socket(S.AF_TIPC, S.SOCK_RDM)
-  cli.sendto(Buffer.from('tipc'), [S.TIPC_ADDR_NAME, type, 5, 0])
-  const [data, from] = srv.recvfrom(64)
-  t.is(data.toString(), 'tipc')
-  t.is((from as number[])[0], S.TIPC_ADDR_ID)
-  t.deepEqual(from, cli.getsockname())
-})
+;(tipcWhy === null ? test : test.skip)(
+  `AF_TIPC RDM exchange by service name${tipcWhy ? ` (skipped: ${tipcWhy})` : ''}`,
+  (t) => {
+    const type = 18888 + (process.pid % 1000)
+    using srv = socket.socket(S.AF_TIPC, S.SOCK_RDM)
+    srv.settimeout(5)
+    srv.bind([S.TIPC_ADDR_NAMESEQ, type, 1, 10])
+    using cli = socket.socket(S.AF_TIPC, S.SOCK_RDM)
+    cli.sendto(Buffer.from('tipc'), [S.TIPC_ADDR_NAME, type, 5, 0])
+    const [data, from] = srv.recvfrom(64)
+    t.is(data.toString(), 'tipc')
+    t.is((from as number[])[0], S.TIPC_ADDR_ID)
+    t.deepEqual(from, cli.getsockname())
+  },
+)
 
 const rdsWhy = missing(S.AF_RDS, S.SOCK_SEQPACKET)
-;(rdsWhy === null ? test : test.skip)(`AF_RDS datagrams over 127.0.0.1${rdsWhy ? ` (skipped: ${rdsWhy})` : ''}`, (t) => {
-  using a = socket.socket(S.AF_RDS, S.SOCK_SEQPACKET)
-  using b = socket.socket(S.AF_RDS, S.SOCK_SEQPACKET)
-  b.settimeout(5)
-  a.bind(['127.0.0.1', 0])
-  b.bind(['127.0.0.1', 0])
-  a.sendto(Buffer.from('rds'), b.getsockname())
-  const [data, from] = b.recvfrom(64)
-  t.is(data.toString(), 'rds')
-  t.deepEqual(from, a.getsockname())
-})
+;(rdsWhy === null ? test : test.skip)(
+  `AF_RDS datagrams over 127.0.0.1${rdsWhy ? ` (skipped: ${rdsWhy})` : ''}`,
+  (t) => {
+    using a = socket.socket(S.AF_RDS, S.SOCK_SEQPACKET)
+    using b = socket.socket(S.AF_RDS, S.SOCK_SEQPACKET)
+    b.settimeout(5)
+    a.bind(['127.0.0.1', 0])
+    b.bind(['127.0.0.1', 0])
+    a.sendto(Buffer.from('rds'), b.getsockname())
+    const [data, from] = b.recvfrom(64)
+    t.is(data.toString(), 'rds')
+    t.deepEqual(from, a.getsockname())
+  },
+)
 
 const qrtrWhy = missing(S.AF_QIPCRTR, S.SOCK_DGRAM)
-;(qrtrWhy === null ? test : test.skip)(`AF_QIPCRTR bind and getsockname${qrtrWhy ? ` (skipped: ${qrtrWhy})` : ''}`, (t) => {
-  using s = socket.socket(S.AF_QIPCRTR, S.SOCK_DGRAM)
-  const [node] = s.getsockname() as [number, number]
-  s.bind([node, 0])
-  const [n2, port] = s.getsockname() as [number, number]
-  t.is(n2, node)
-  t.true(port > 0)
-})
+;(qrtrWhy === null ? test : test.skip)(
+  `AF_QIPCRTR bind and getsockname${qrtrWhy ? ` (skipped: ${qrtrWhy})` : ''}`,
+  (t) => {
+    using s = socket.socket(S.AF_QIPCRTR, S.SOCK_DGRAM)
+    const [node] = s.getsockname() as [number, number]
+    s.bind([node, 0])
+    const [n2, port] = s.getsockname() as [number, number]
+    t.is(n2, node)
+    t.true(port > 0)
+  },
+)
 
 const hciWhy =
   missing(AF_BLUETOOTH, S.SOCK_RAW, S.BTPROTO_HCI) ??
   (existsSync('/sys/class/bluetooth/hci0') ? null : 'no hci0 adapter')
-;(hciWhy === null ? test : test.skip)(`AF_BLUETOOTH HCI bind to hci0 (nothing sent)${hciWhy ? ` (skipped: ${hciWhy})` : ''}`, (t) => {
-  using s = socket.socket(AF_BLUETOOTH, S.SOCK_RAW, S.BTPROTO_HCI)
-  s.bind([0])
-  t.is(s.getsockname(), 0)
-})
+;(hciWhy === null ? test : test.skip)(
+  `AF_BLUETOOTH HCI bind to hci0 (nothing sent)${hciWhy ? ` (skipped: ${hciWhy})` : ''}`,
+  (t) => {
+    using s = socket.socket(AF_BLUETOOTH, S.SOCK_RAW, S.BTPROTO_HCI)
+    s.bind([0])
+    t.is(s.getsockname(), 0)
+  },
+)

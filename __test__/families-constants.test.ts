@@ -13,7 +13,10 @@ test('every family constant python3 has, we have with its value', (t) => {
   const py = JSON.parse(
     execFileSync(
       'python3',
-      ['-c', 'import socket, json; print(json.dumps({n: getattr(socket, n) for n in dir(socket) if n.isupper() and isinstance(getattr(socket, n), int)}))'],
+      [
+        '-c',
+        'import socket, json; print(json.dumps({n: getattr(socket, n) for n in dir(socket) if n.isupper() and isinstance(getattr(socket, n), int)}))',
+      ],
       { encoding: 'utf8' },
     ),
   ) as Record<string, number>
@@ -21,7 +24,10 @@ test('every family constant python3 has, we have with its value', (t) => {
   const names = Object.keys(py).filter((n) => PREFIXES.test(n))
   const missing = names.filter((n) => ours[n] === undefined)
   // ALG_OP_SIGN/VERIFY and ALG_SET_PUBKEY are in no kernel header of this machine.
-  t.deepEqual(missing, ['ALG_OP_SIGN', 'ALG_OP_VERIFY', 'ALG_SET_PUBKEY'].filter((n) => n in py))
+  t.deepEqual(
+    missing,
+    ['ALG_OP_SIGN', 'ALG_OP_VERIFY', 'ALG_SET_PUBKEY'].filter((n) => n in py),
+  )
   for (const n of names) if (ours[n] !== undefined) t.is(ours[n], py[n], n)
   t.log(`${names.length - missing.length} constants compared`)
 })

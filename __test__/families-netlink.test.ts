@@ -48,7 +48,7 @@ test('RTM_GETLINK dump over NETLINK_ROUTE finds lo and its index', (t) => {
   while (!done) {
     const [data, from] = s.recvfrom(65536)
     t.deepEqual(from, [0, 0], 'replies come from the kernel (port id 0)')
-    for (let off = 0; off + NLMSG_HDRLEN <= data.length; ) {
+    for (let off = 0; off + NLMSG_HDRLEN <= data.length;) {
       const len = data.readUInt32LE(off)
       const type = data.readUInt16LE(off + 4)
       t.is(data.readUInt32LE(off + 8), 4242)
@@ -57,7 +57,7 @@ test('RTM_GETLINK dump over NETLINK_ROUTE finds lo and its index', (t) => {
       t.not(type, NLMSG_ERROR)
       if (type === RTM_NEWLINK) {
         const index = data.readInt32LE(off + NLMSG_HDRLEN + 4)
-        for (let a = off + NLMSG_HDRLEN + IFINFOMSG_LEN; a + 4 <= off + len; ) {
+        for (let a = off + NLMSG_HDRLEN + IFINFOMSG_LEN; a + 4 <= off + len;) {
           const alen = data.readUInt16LE(a)
           if (alen < 4) break
           if (data.readUInt16LE(a + 2) === IFLA_IFNAME) {
@@ -80,5 +80,10 @@ test('netlink repr and peer address as CPython shows them', (t) => {
   s.bind([0, 0])
   const [pid] = s.getsockname() as [number, number]
   t.deepEqual(s.getpeername(), [0, 0])
-  t.regex(String(s), new RegExp(`family=${socket.AF_NETLINK}, type=${socket.SOCK_RAW}, proto=0, laddr=\\(${pid}, 0\\), raddr=\\(0, 0\\)>$`))
+  t.regex(
+    String(s),
+    new RegExp(
+      `family=${socket.AF_NETLINK}, type=${socket.SOCK_RAW}, proto=0, laddr=\\(${pid}, 0\\), raddr=\\(0, 0\\)>$`,
+    ),
+  )
 })

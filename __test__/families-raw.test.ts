@@ -31,7 +31,12 @@ function echoRequest(id: number, seq: number, payload: Buffer): Buffer {
 }
 
 /** Reads from a raw ICMP socket until the reply to (id, seq, payload). */
-function awaitReply(t: import('ava').ExecutionContext, s: socket.socket, id: number, payload: Buffer) {
+function awaitReply(
+  t: import('ava').ExecutionContext,
+  s: socket.socket,
+  id: number,
+  payload: Buffer,
+) {
   for (let i = 0; i < 1000; i++) {
     const [data, from] = s.recvfrom(65536)
     const ihl = (data[0] & 0x0f) * 4
@@ -106,9 +111,13 @@ rawTest(`raw IPv6 socket with any protocol number, and IPV6_CHECKSUM${note}`, (t
 
 function pythonPing(): string {
   try {
-    execFileSync('python3', ['-c', 'import socket as s; s.socket(s.AF_INET, s.SOCK_DGRAM, s.IPPROTO_ICMP).close()'], {
-      stdio: 'pipe',
-    })
+    execFileSync(
+      'python3',
+      ['-c', 'import socket as s; s.socket(s.AF_INET, s.SOCK_DGRAM, s.IPPROTO_ICMP).close()'],
+      {
+        stdio: 'pipe',
+      },
+    )
     return 'OK'
   } catch (e) {
     const out = String((e as { stderr: Buffer }).stderr)
@@ -135,15 +144,18 @@ function pingWhy(): string | null {
   }
 }
 const pwhy = pingWhy()
-;(pwhy === null ? test : test.skip)(`ping socket echo over loopback${pwhy ? ` (skipped: ${pwhy})` : ''}`, (t) => {
-  using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_ICMP)
-  s.settimeout(5)
-  const payload = randomBytes(16)
-  // The kernel sets the identifier and the checksum of ping sockets.
-  s.sendto(echoRequest(0, 7, payload), ['127.0.0.1', 0])
-  const [reply, from] = s.recvfrom(1024)
-  t.is(reply[0], ECHO_REPLY)
-  t.is(reply.readUInt16BE(6), 7)
-  t.deepEqual(reply.subarray(8), payload)
-  t.is((from as [string, number])[0], '127.0.0.1')
-})
+;(pwhy === null ? test : test.skip)(
+  `ping socket echo over loopback${pwhy ? ` (skipped: ${pwhy})` : ''}`,
+  (t) => {
+    using s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM, socket.IPPROTO_ICMP)
+    s.settimeout(5)
+    const payload = randomBytes(16)
+    // The kernel sets the identifier and the checksum of ping sockets.
+    s.sendto(echoRequest(0, 7, payload), ['127.0.0.1', 0])
+    const [reply, from] = s.recvfrom(1024)
+    t.is(reply[0], ECHO_REPLY)
+    t.is(reply.readUInt16BE(6), 7)
+    t.deepEqual(reply.subarray(8), payload)
+    t.is((from as [string, number])[0], '127.0.0.1')
+  },
+)

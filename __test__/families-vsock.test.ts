@@ -43,12 +43,19 @@ vtest(`the local CID matches python3's ioctl${note}`, (t) => {
       "    print(struct.unpack('I', fcntl.ioctl(f, socket.IOCTL_VM_SOCKETS_GET_LOCAL_CID, bytes(4)))[0])",
   )
   t.is(ours, Number(theirs))
-  t.is(socket.IOCTL_VM_SOCKETS_GET_LOCAL_CID, Number(py('import socket; print(socket.IOCTL_VM_SOCKETS_GET_LOCAL_CID)')))
+  t.is(
+    socket.IOCTL_VM_SOCKETS_GET_LOCAL_CID,
+    Number(py('import socket; print(socket.IOCTL_VM_SOCKETS_GET_LOCAL_CID)')),
+  )
 })
 
 vtest(`SO_VM_SOCKETS_* are 64-bit options, as in python3${note}`, (t) => {
   using s = socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM)
-  const names = ['SO_VM_SOCKETS_BUFFER_SIZE', 'SO_VM_SOCKETS_BUFFER_MIN_SIZE', 'SO_VM_SOCKETS_BUFFER_MAX_SIZE'] as const
+  const names = [
+    'SO_VM_SOCKETS_BUFFER_SIZE',
+    'SO_VM_SOCKETS_BUFFER_MIN_SIZE',
+    'SO_VM_SOCKETS_BUFFER_MAX_SIZE',
+  ] as const
   const defaults = names.map((n) => s.getsockopt(socket.AF_VSOCK, socket[n]))
   const theirs = py(
     'import socket as S\ns = S.socket(S.AF_VSOCK, S.SOCK_STREAM)\n' +
@@ -66,10 +73,14 @@ vtest(`SO_VM_SOCKETS_* are 64-bit options, as in python3${note}`, (t) => {
   // CPython's refusals on AF_VSOCK sockets.
   const e1 = t.throws(() => s.getsockopt(socket.AF_VSOCK, socket.SO_VM_SOCKETS_BUFFER_SIZE, 8))
   t.is(e1?.message, 'getsockopt string buffer not allowed')
-  const e2 = t.throws(() => s.setsockopt(socket.AF_VSOCK, socket.SO_VM_SOCKETS_BUFFER_SIZE, Buffer.alloc(8)))
+  const e2 = t.throws(() =>
+    s.setsockopt(socket.AF_VSOCK, socket.SO_VM_SOCKETS_BUFFER_SIZE, Buffer.alloc(8)),
+  )
   t.is(e2?.message, 'setsockopt() argument 3 must be int, not bytes')
   t.true(e2 instanceof TypeError)
-  const e3 = t.throws(() => s.setsockopt(socket.AF_VSOCK, socket.SO_VM_SOCKETS_BUFFER_SIZE, null, 8))
+  const e3 = t.throws(() =>
+    s.setsockopt(socket.AF_VSOCK, socket.SO_VM_SOCKETS_BUFFER_SIZE, null, 8),
+  )
   t.is(e3?.message, 'setsockopt() takes exactly 3 arguments (4 given)')
 })
 

@@ -94,7 +94,10 @@ export function pythonCan(family: string, type: string, proto: string | number =
   try {
     execFileSync(
       'python3',
-      ['-c', `import socket as s; s.socket(s.${family}, s.${type}, ${typeof proto === 'number' ? proto : 's.' + proto}).close()`],
+      [
+        '-c',
+        `import socket as s; s.socket(s.${family}, s.${type}, ${typeof proto === 'number' ? proto : 's.' + proto}).close()`,
+      ],
       { stdio: 'ignore' },
     )
     return true

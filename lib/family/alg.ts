@@ -38,7 +38,11 @@ const AFALG_KEYS = ['op', 'iv', 'assoclen', 'flags']
 const INT_MAX = 2 ** 31 - 1
 
 function isIntObject(v: unknown): boolean {
-  return (typeof v === 'number' && Number.isInteger(v)) || typeof v === 'bigint' || typeof v === 'boolean'
+  return (
+    (typeof v === 'number' && Number.isInteger(v)) ||
+    typeof v === 'bigint' ||
+    typeof v === 'boolean'
+  )
 }
 
 function toNumber(v: unknown): number {
@@ -106,7 +110,8 @@ export function sendmsgAfalg(sock: SocketImpl, ...args: unknown[]): number {
       bufs.push(Buffer.from(b.buffer, b.byteOffset, b.byteLength))
     }
   }
-  const ivArg = ivBuf === null ? undefined : Buffer.from(ivBuf.buffer, ivBuf.byteOffset, ivBuf.byteLength)
+  const ivArg =
+    ivBuf === null ? undefined : Buffer.from(ivBuf.buffer, ivBuf.byteOffset, ivBuf.byteLength)
   return nativeCall('sendmsg', () =>
     native.sendmsgAfalg(sock._fd, bufs, opn, ivArg, assoc, fl, sock._t),
   )

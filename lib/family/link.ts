@@ -38,4 +38,3 @@ export function encodePacket(addr: unknown, caller: string, sock?: AddressContex
   // pkttype and hatype land in an unsigned char and short, as in C.
   return native.encodePacket(ifindex, proto, pkttype & 0xff, hatype & 0xffff, haddr)
 }
-

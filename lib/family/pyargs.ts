@@ -15,7 +15,11 @@ export class FormatMismatch extends TypeError {}
 
 /** Python's `isinstance(v, int)` (bool included). */
 export function isPyInt(v: unknown): boolean {
-  return (typeof v === 'number' && Number.isInteger(v)) || typeof v === 'boolean' || typeof v === 'bigint'
+  return (
+    (typeof v === 'number' && Number.isInteger(v)) ||
+    typeof v === 'boolean' ||
+    typeof v === 'bigint'
+  )
 }
 
 function asBigInt(v: unknown): bigint {
@@ -86,12 +90,7 @@ export function count(
   if (n >= min && n <= max) return
   if (opts.semi !== undefined) throw new TypeError(opts.semi)
   const who = opts.fname ? `${opts.fname}()` : 'function'
-  const want =
-    min === max
-      ? `exactly ${min}`
-      : n < min
-        ? `at least ${min}`
-        : `at most ${max}`
+  const want = min === max ? `exactly ${min}` : n < min ? `at least ${min}` : `at most ${max}`
   const noun = (n < min ? min : max) === 1 ? 'argument' : 'arguments'
   throw new TypeError(`${who} takes ${want} ${noun} (${n} given)`)
 }

@@ -7,7 +7,12 @@ import { SocketImpl, nativeCall } from '../socket'
 import native = require('../native')
 import { cint, isPyInt } from './pyargs'
 
-export function vsockGetsockopt(sock: SocketImpl, level: unknown, optname: unknown, buflen?: unknown): bigint {
+export function vsockGetsockopt(
+  sock: SocketImpl,
+  level: unknown,
+  optname: unknown,
+  buflen?: unknown,
+): bigint {
   const lv = cint(level)
   const name = cint(optname)
   if (buflen !== undefined && cint(buflen) !== 0) {

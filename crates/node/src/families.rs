@@ -51,10 +51,7 @@ pub unsafe fn to_napi(env: sys::napi_env, a: FamilyAddress) -> napi::Result<sys:
             name,
             pgn,
             addr,
-        } => <(String, u64, u32, u32)>::to_napi_value(
-            env,
-            (text(ifname), name, pgn, addr as u32),
-        ),
+        } => <(String, u64, u32, u32)>::to_napi_value(env, (text(ifname), name, pgn, addr as u32)),
         FamilyAddress::Alg {
             ty,
             name,
@@ -157,8 +154,11 @@ pub fn encode_qrtr(node: u32, port: u32) -> Buffer {
 }
 
 fn octets(b: &[u8]) -> Result<[u8; 6]> {
-    b.try_into()
-        .map_err(|_| to_js(pysocket_core::Error::OsMessage("bad bluetooth address".into())))
+    b.try_into().map_err(|_| {
+        to_js(pysocket_core::Error::OsMessage(
+            "bad bluetooth address".into(),
+        ))
+    })
 }
 
 /// Bluetooth addresses come as six octets in text order.
@@ -169,7 +169,10 @@ pub fn encode_bt_l2cap(bdaddr: &[u8], psm: u32) -> Result<Buffer> {
 
 #[napi(catch_unwind)]
 pub fn encode_bt_rfcomm(bdaddr: &[u8], channel: u32) -> Result<Buffer> {
-    Ok(bytes(&bluetooth::encode_rfcomm(octets(bdaddr)?, channel as u8)))
+    Ok(bytes(&bluetooth::encode_rfcomm(
+        octets(bdaddr)?,
+        channel as u8,
+    )))
 }
 
 /// CPython stores the tuple's C int over `hci_dev` and the `hci_channel`

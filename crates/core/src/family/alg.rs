@@ -74,13 +74,11 @@ pub fn control(op: u32, iv: Option<&[u8]>, assoclen: Option<u32>) -> Vec<u8> {
     let mut buf = Vec::new();
     push_cmsg(&mut buf, libc::ALG_SET_OP, &op.to_ne_bytes());
     if let Some(iv) = iv {
+        // struct af_alg_iv: the length, then the IV bytes.
         let head = mem::offset_of!(libc::af_alg_iv, iv);
+        let at = mem::offset_of!(libc::af_alg_iv, ivlen);
         let mut data = vec![0u8; head + iv.len()];
-        let ivlen = libc::af_alg_iv {
-            ivlen: iv.len() as u32,
-            iv: [],
-        };
-        data[..mem::size_of::<u32>()].copy_from_slice(&ivlen.ivlen.to_ne_bytes());
+        data[at..at + mem::size_of::<u32>()].copy_from_slice(&(iv.len() as u32).to_ne_bytes());
         data[head..].copy_from_slice(iv);
         push_cmsg(&mut buf, libc::ALG_SET_IV, &data);
     }
@@ -156,6 +154,8 @@ mod tests {
     }
 
     #[test]
+    // cmsg_len is a usize on glibc, a u32 on musl.
+    #[allow(clippy::unnecessary_cast)]
     fn control_messages_as_the_kernel_reads_them() {
         let ctl = control(libc::ALG_OP_ENCRYPT as u32, Some(&[9u8; 16]), Some(5));
         // Walk the buffer with the kernel's own header layout.
@@ -179,9 +179,7 @@ mod tests {
             (libc::ALG_SET_AEAD_ASSOCLEN, 5u32.to_ne_bytes().to_vec())
         );
         // Only the operation when nothing else is given.
-        assert_eq!(
-            control(0, None, None).len(),
-            unsafe { libc::CMSG_SPACE(4) } as usize
-        );
+        assert_eq!(control(0, None, None).len(), unsafe { libc::CMSG_SPACE(4) }
+            as usize);
     }
 }
