@@ -1,5 +1,6 @@
 // AF_PACKET for real (needs CAP_NET_RAW): a packet socket bound to lo sees
 // a UDP datagram sent to 127.0.0.1, with the address tuple CPython gives.
+import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 
 import test from 'ava'
@@ -76,3 +77,18 @@ packetTest(
     t.is(err?.message, '[Errno 19] No such device')
   },
 )
+
+packetTest(`repr of a bound packet socket is python3's${why ? ` (skipped: ${why})` : ''}`, (t) => {
+  using p = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
+  p.bind(['lo', socket.ETH_P_ALL])
+  const theirs = execFileSync(
+    'python3',
+    [
+      '-c',
+      `import socket as s\np = s.socket(s.AF_PACKET, s.SOCK_RAW, 0)\np.bind(('lo', ${socket.ETH_P_ALL}))\nprint(repr(p))`,
+    ],
+    { encoding: 'utf8' },
+  ).trim()
+  const noFd = (r: string) => r.replace(/fd=\d+/, 'fd=N')
+  t.is(noFd(String(p)), noFd(theirs))
+})
