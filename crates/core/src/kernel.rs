@@ -10,6 +10,12 @@ use libc::c_int;
 pub const AF_QIPCRTR: c_int = 42;
 pub const PF_QIPCRTR: c_int = AF_QIPCRTR;
 
+// <linux/socket.h>: glibc's libc bindings have SOL_RDS, musl's do not.
+#[cfg(target_env = "gnu")]
+pub use libc::SOL_RDS;
+#[cfg(not(target_env = "gnu"))]
+pub const SOL_RDS: c_int = 276;
+
 // <linux/if_packet.h> (invisible to user space, exported by Python anyway)
 pub const PACKET_FASTROUTE: c_int = 6;
 

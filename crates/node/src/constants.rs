@@ -292,7 +292,6 @@ const FAMILIES: &[(&str, i64)] = table![
     VMADDR_CID_LOCAL,
     VMADDR_CID_HYPERVISOR,
     VMADDR_PORT_ANY,
-    SOL_RDS,
     SOL_TIPC,
     SOL_BLUETOOTH,
     IPPROTO_UDPLITE,
@@ -311,6 +310,7 @@ const FAMILIES: &[(&str, i64)] = table![
 const FAMILIES_KERNEL: &[(&str, i64)] = kernel_table![
     AF_QIPCRTR,
     PF_QIPCRTR,
+    SOL_RDS,
     PACKET_FASTROUTE,
     UDPLITE_SEND_CSCOV,
     UDPLITE_RECV_CSCOV,
