@@ -19,7 +19,8 @@ pub const SOL_RDS: c_int = 276;
 // <linux/if_packet.h> (invisible to user space, exported by Python anyway)
 pub const PACKET_FASTROUTE: c_int = 6;
 
-// <netinet/udp.h> (glibc): the UDP-Lite options, level IPPROTO_UDPLITE.
+// The kernel's <net/udplite.h> (not exported to user space; CPython defines
+// them the same way): the UDP-Lite options, level IPPROTO_UDPLITE.
 pub const UDPLITE_SEND_CSCOV: c_int = 10;
 pub const UDPLITE_RECV_CSCOV: c_int = 11;
 
