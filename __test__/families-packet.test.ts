@@ -65,13 +65,33 @@ packetTest(
 )
 
 packetTest(
-  `AF_PACKET SOCK_RAW binds with all five fields; an unknown interface is ENODEV${why ? ` (skipped: ${why})` : ''}`,
+  `AF_PACKET SOCK_RAW: frames with their link header on lo; an unknown interface is ENODEV${why ? ` (skipped: ${why})` : ''}`,
   (t) => {
     using p = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, htons(socket.ETH_P_ALL))
+    p.settimeout(5)
     p.bind(['lo', socket.ETH_P_ALL, socket.PACKET_HOST, 0, Buffer.alloc(6)])
     const [ifname, proto] = p.getsockname() as [string, number]
     t.is(ifname, 'lo')
     t.is(proto, socket.ETH_P_ALL)
+
+    using rx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    rx.bind(['127.0.0.1', 0])
+    const [, port] = rx.getsockname() as [string, number]
+    using tx = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    const marker = randomBytes(16)
+    tx.sendto(marker, ['127.0.0.1', port])
+    // lo's link header: two zero MAC addresses and the EtherType.
+    const ETH_HLEN = 14
+    let frame: Buffer | null = null
+    for (let i = 0; i < 1000 && frame === null; i++) {
+      const [data] = p.recvfrom(65536)
+      if (data.length > ETH_HLEN && data.subarray(ETH_HLEN).includes(marker)) frame = data
+    }
+    t.not(frame, null)
+    t.deepEqual(frame!.subarray(0, 12), Buffer.alloc(12))
+    t.is(frame!.readUInt16BE(12), socket.ETH_P_IP)
+    t.is(frame![ETH_HLEN] >> 4, 4)
+
     const err = t.throws(() => p.bind(['no-such-if0', 0]))
     t.is((err as socket.OSError).errno, 19)
     t.is(err?.message, '[Errno 19] No such device')
