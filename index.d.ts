@@ -7,3 +7,5 @@ export type { CreateServerOptions } from './lib/create';
 export { getaddrinfo } from './lib/netdb';
 export type { AddrInfo } from './lib/netdb';
 export type { Address } from './lib/address';
+export { BDADDR_ANY, BDADDR_LOCAL, get_local_cid, SystemError } from './lib/family';
+export type { AfalgOptions } from './lib/family';

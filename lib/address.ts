@@ -61,7 +61,7 @@ function tuple(addr: unknown, caller: string, name: string): unknown[] {
   return addr
 }
 
-function encodeInet(addr: unknown, caller: string): Buffer {
+export function encodeInet(addr: unknown, caller: string): Buffer {
   const t = tuple(addr, caller, 'AF_INET')
   if (t.length !== 2) throw new TypeError('AF_INET address must be a pair (host, port)')
   const host = hostBytes(t[0])
@@ -95,19 +95,45 @@ function encodeUnix(addr: unknown): Buffer {
   return native.encodeUnix(path)
 }
 
+/** What family encoders may need of the socket: its fd and protocol. */
+export interface AddressContext {
+  readonly _fd: number
+  readonly proto: number
+}
+
+/** Checks a Python address for one family and returns its sockaddr bytes. */
+export type Encoder = (addr: unknown, caller: string, sock?: AddressContext) => Buffer
+
+// One encoder per family; `lib/families.ts` registers the Linux families.
+const encoders = new Map<number, Encoder>([
+  [AF_INET, encodeInet],
+  [AF_INET6, encodeInet6],
+  [AF_UNIX, (addr) => encodeUnix(addr)],
+])
+
+/** Adds (or replaces) the encoder of `family`. */
+export function registerFamily(family: number, encoder: Encoder): void {
+  encoders.set(family, encoder)
+}
+
 /**
  * The sockaddr bytes for `addr` on a socket of `family`; `caller` names the
- * method in messages (`bind(): port must be 0-65535.`).
+ * method in messages (`bind(): port must be 0-65535.`); `sock` (the socket)
+ * gives the families that need them its fd and protocol.
  */
-export function encodeAddress(family: number, addr: unknown, caller: string): Buffer {
+export function encodeAddress(
+  family: number,
+  addr: unknown,
+  caller: string,
+  sock?: AddressContext,
+): Buffer {
+  const encoder = encoders.get(family)
+  if (encoder === undefined) throw new OSError(`${caller}(): bad family`)
   try {
-    if (family === AF_INET) return encodeInet(addr, caller)
-    if (family === AF_INET6) return encodeInet6(addr, caller)
-    if (family === AF_UNIX) return encodeUnix(addr)
+    return encoder(addr, caller, sock)
   } catch (e) {
     throw fromNative(e)
   }
-  throw new OSError(`${caller}(): bad family`)
 }
 
 /** Whether `v` is an int for the purpose of overloads such as sendto's. */

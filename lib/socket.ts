@@ -182,18 +182,18 @@ export class SocketImpl {
   }
 
   bind(address: unknown): void {
-    const sa = encodeAddress(this._family, address, 'bind')
+    const sa = encodeAddress(this._family, address, 'bind', this)
     nativeCall('bind', () => native.bind(this._fd, sa))
   }
 
   connect(address: unknown): void {
-    const sa = encodeAddress(this._family, address, 'connect')
+    const sa = encodeAddress(this._family, address, 'connect', this)
     nativeCall('connect', () => native.connect(this._fd, sa, this._t))
   }
 
   /** connect() that returns the errno instead of raising it (0 on success). */
   connect_ex(address: unknown): number {
-    const sa = encodeAddress(this._family, address, 'connect_ex')
+    const sa = encodeAddress(this._family, address, 'connect_ex', this)
     try {
       native.connect(this._fd, sa, this._t)
       return 0
@@ -425,7 +425,7 @@ export class SocketImpl {
       for (let i = 0; i < addr.length; i++) if (addr[i] !== last[i]) same = false
       if (same) return this._lastSa!
     }
-    const sa = encodeAddress(this._family, addr, 'sendto')
+    const sa = encodeAddress(this._family, addr, 'sendto', this)
     if (Array.isArray(addr) && typeof addr[0] === 'string' && NUMERIC_HOST.test(addr[0])) {
       this._lastAddr = addr.slice()
       this._lastSa = sa

@@ -35,6 +35,8 @@ impl ToNapiValue for JsAddress {
                 Utf16String::to_napi_value(env, Utf16String::from(fsname::decode_utf16(&p)))
             }
             Address::UnixAbstract(b) => Buffer::to_napi_value(env, Buffer::from(b)),
+            #[cfg(any(target_os = "linux", target_os = "android"))]
+            Address::Family(f) => crate::families::to_napi(env, f),
             Address::Other { family, data } => {
                 <(i32, Buffer)>::to_napi_value(env, (family, Buffer::from(data)))
             }
@@ -53,6 +55,12 @@ impl TypeName for JsAddress {
 
 pub fn decoded(a: &SockAddr) -> JsAddress {
     JsAddress(addr::decode(a))
+}
+
+/// `decoded` for an address socket `fd` returned (the protocol-dependent
+/// families ask the socket for its protocol and interface names).
+pub fn decoded_on(fd: i32, a: &SockAddr) -> JsAddress {
+    JsAddress(addr::decode_on(a, fd))
 }
 
 fn bytes(a: &SockAddr) -> Buffer {

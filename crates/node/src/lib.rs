@@ -9,5 +9,7 @@
 mod address;
 mod constants;
 mod error;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod families;
 mod netdb;
 mod socket;
