@@ -121,7 +121,8 @@ pub fn encode_unix(path: &[u8]) -> Result<SockAddr> {
     }
 }
 
-fn from_raw<T>(raw: &T) -> SockAddr {
+/// A `SockAddr` holding the bytes of the C sockaddr struct `raw`.
+pub(crate) fn from_raw<T>(raw: &T) -> SockAddr {
     let mut storage = zeroed_storage();
     let len = mem::size_of::<T>();
     assert!(len <= mem::size_of::<libc::sockaddr_storage>());

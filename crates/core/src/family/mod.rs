@@ -15,7 +15,6 @@ use std::ffi::CStr;
 use std::mem;
 use std::os::fd::RawFd;
 
-use socket2::{SockAddr, SockAddrStorage};
 
 use crate::error::{Error, Result};
 
@@ -113,20 +112,7 @@ pub(crate) fn read_struct<T: Copy>(bytes: &[u8]) -> T {
 }
 
 /// A `SockAddr` holding the bytes of the C struct `raw`.
-pub(crate) fn sockaddr_of<T>(raw: &T) -> SockAddr {
-    let len = mem::size_of::<T>();
-    assert!(len <= mem::size_of::<libc::sockaddr_storage>());
-    let mut storage = SockAddrStorage::zeroed();
-    // SAFETY: T is a sockaddr struct no larger than the storage.
-    unsafe {
-        std::ptr::copy_nonoverlapping(
-            (raw as *const T).cast::<u8>(),
-            (&mut storage as *mut SockAddrStorage).cast::<u8>(),
-            len,
-        );
-        SockAddr::new(storage, len as libc::socklen_t)
-    }
-}
+pub(crate) use crate::addr::from_raw as sockaddr_of;
 
 /// A zeroed C struct (all sockaddr types are valid when zeroed).
 pub(crate) fn zeroed<T: Copy>() -> T {
