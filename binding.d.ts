@@ -16,6 +16,12 @@ export declare function bind(fd: number, addr: Uint8Array): void
 
 export declare function close(fd: number): void
 
+/** `CMSG_LEN(length)`, -1 where CPython raises OverflowError. */
+export declare function cmsgLen(length: number): number
+
+/** `CMSG_SPACE(length)`, -1 where CPython raises OverflowError. */
+export declare function cmsgSpace(length: number): number
+
 export declare function connect(fd: number, addr: Uint8Array, timeout: number): void
 
 /** Every constant of this build as `[name, value]` pairs. */
@@ -73,9 +79,18 @@ export declare function recvfromInto(fd: number, buf: Uint8Array, nbytes: number
 /** recv into the first `nbytes` of `buf`; returns the count received. */
 export declare function recvInto(fd: number, buf: Uint8Array, nbytes: number, flags: number, timeout: number): number
 
+/** recvmsg into `bufs`: `[nbytes, [[level, type, data]...], msg_flags, address, malformed]`. */
+export declare function recvmsgInto(fd: number, bufs: Array<Uint8Array>, ancbufsize: number, flags: number, timeout: number): [number, Array<[number, number, Buffer]>, number, unknown, boolean]
+
 export declare function send(fd: number, data: Uint8Array, flags: number, timeout: number): number
 
 export declare function sendall(fd: number, data: Uint8Array, flags: number, timeout: number): void
+
+/** sendfile from `file` at `offset`; `count` negative for all. Returns the bytes sent. */
+export declare function sendfile(sock: number, file: number, offset: number, count: number, timeout: number): number
+
+/** sendmsg: `ancMeta` holds `[level, type]` per item of `ancData`. */
+export declare function sendmsg(fd: number, bufs: Array<Uint8Array>, ancMeta: Array<number>, ancData: Array<Uint8Array>, flags: number, addr: Uint8Array | undefined | null, timeout: number): number
 
 export declare function sendto(fd: number, data: Uint8Array, flags: number, addr: Uint8Array, timeout: number): number
 

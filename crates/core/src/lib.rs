@@ -5,7 +5,9 @@
 pub mod addr;
 pub mod error;
 mod ffi;
+pub mod msg;
 pub mod netdb;
+pub mod sendfile;
 pub mod sys;
 pub mod wait;
 

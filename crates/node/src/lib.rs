@@ -9,5 +9,6 @@
 mod address;
 mod constants;
 mod error;
+mod msg;
 mod netdb;
 mod socket;

@@ -1,0 +1,129 @@
+//! Bindings of sendmsg/recvmsg, CMSG_LEN/CMSG_SPACE and sendfile. Buffers
+//! are borrowed views of the caller's typed arrays for the length of the call.
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use pysocket_core::{msg, sendfile as sf, Mode};
+
+use crate::address::{decoded, sockaddr, JsAddress};
+use crate::error::{Js, Result};
+
+/// `CMSG_LEN(length)`, -1 where CPython raises OverflowError.
+#[napi(catch_unwind)]
+pub fn cmsg_len(length: i64) -> i64 {
+    msg::cmsg_len(length).map_or(-1, |v| v as i64)
+}
+
+/// `CMSG_SPACE(length)`, -1 where CPython raises OverflowError.
+#[napi(catch_unwind)]
+pub fn cmsg_space(length: i64) -> i64 {
+    msg::cmsg_space(length).map_or(-1, |v| v as i64)
+}
+
+/// sendmsg: `ancMeta` holds `[level, type]` per item of `ancData`.
+#[napi(catch_unwind)]
+pub fn sendmsg(
+    fd: i32,
+    bufs: Vec<Uint8ArraySlice>,
+    anc_meta: Vec<i32>,
+    anc_data: Vec<Uint8ArraySlice>,
+    flags: i32,
+    addr: Option<&[u8]>,
+    timeout: f64,
+) -> Result<u32> {
+    let items: Vec<(i32, i32, &[u8])> = anc_data
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (anc_meta[2 * i], anc_meta[2 * i + 1], &d[..]))
+        .collect();
+    let control = msg::encode_control(&items).js()?;
+    let iov: Vec<&[u8]> = bufs.iter().map(|b| &b[..]).collect();
+    let to = match addr {
+        Some(a) => Some(sockaddr(a)?),
+        None => None,
+    };
+    let n = msg::sendmsg(
+        fd,
+        &iov,
+        &control,
+        flags,
+        to.as_ref(),
+        Mode::from_secs(timeout),
+    )
+    .js()?;
+    Ok(n as u32)
+}
+
+/// What recvmsg returns to the TypeScript layer.
+pub struct JsReceived(msg::Received);
+
+impl ToNapiValue for JsReceived {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        let r = val.0;
+        let fds = msg::rights(&r.items);
+        let items: Vec<(i32, i32, Buffer)> = r
+            .items
+            .into_iter()
+            .map(|i| (i.level, i.ty, Buffer::from(i.data)))
+            .collect();
+        let out = <(u32, Vec<(i32, i32, Buffer)>, i32, JsAddress, bool)>::to_napi_value(
+            env,
+            (
+                r.nbytes as u32,
+                items,
+                r.msg_flags,
+                decoded(&r.addr),
+                r.malformed,
+            ),
+        );
+        if out.is_err() {
+            // Nothing will see these fds: close them rather than leak them.
+            for fd in fds {
+                libc::close(fd);
+            }
+        }
+        out
+    }
+}
+
+impl TypeName for JsReceived {
+    fn type_name() -> &'static str {
+        "Received"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+/// recvmsg into `bufs`: `[nbytes, [[level, type, data]...], msg_flags, address, malformed]`.
+#[napi(
+    catch_unwind,
+    ts_return_type = "[number, Array<[number, number, Buffer]>, number, unknown, boolean]"
+)]
+pub fn recvmsg_into(
+    fd: i32,
+    mut bufs: Vec<Uint8ArraySlice>,
+    ancbufsize: u32,
+    flags: i32,
+    timeout: f64,
+) -> Result<JsReceived> {
+    // SAFETY: the views are alive for this call and nothing else writes to
+    // them while the syscall runs on this thread.
+    let mut views: Vec<&mut [u8]> = bufs.iter_mut().map(|b| unsafe { b.as_mut() }).collect();
+    let r = msg::recvmsg(
+        fd,
+        &mut views,
+        ancbufsize as usize,
+        flags,
+        Mode::from_secs(timeout),
+    )
+    .js()?;
+    Ok(JsReceived(r))
+}
+
+/// sendfile from `file` at `offset`; `count` negative for all. Returns the bytes sent.
+#[napi(catch_unwind)]
+pub fn sendfile(sock: i32, file: i32, offset: i64, count: i64, timeout: f64) -> Result<f64> {
+    let count = (count >= 0).then_some(count as u64);
+    Ok(sf::sendfile(sock, file, offset, count, Mode::from_secs(timeout)).js()? as f64)
+}
