@@ -281,10 +281,7 @@ pub fn recvmsg(
     })?;
     // SAFETY: the control storage holds at least `ancbufsize` bytes.
     let bytes = unsafe {
-        std::slice::from_raw_parts(
-            control.as_ptr().cast::<u8>(),
-            controllen.min(ancbufsize),
-        )
+        std::slice::from_raw_parts(control.as_ptr().cast::<u8>(), controllen.min(ancbufsize))
     };
     let decoded = decode_control(bytes);
     // Linux echoes MSG_CMSG_CLOEXEC in msg_flags: hide it unless the caller asked.
@@ -310,7 +307,10 @@ mod tests {
         assert_eq!(cmsg_len(0), Some(hdr));
         assert_eq!(cmsg_len(5), Some(hdr + 5));
         assert_eq!(cmsg_len(-1), None);
-        assert_eq!(cmsg_len((i32::MAX as usize - hdr) as i64), Some(i32::MAX as usize));
+        assert_eq!(
+            cmsg_len((i32::MAX as usize - hdr) as i64),
+            Some(i32::MAX as usize)
+        );
         assert_eq!(cmsg_len((i32::MAX as usize - hdr + 1) as i64), None);
         assert_eq!(cmsg_space(1), Some(unsafe { libc::CMSG_SPACE(1) } as usize));
         assert_eq!(cmsg_space(-1), None);

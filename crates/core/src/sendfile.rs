@@ -74,50 +74,47 @@ fn use_sendfile(
     }
     let mut blocksize = count.unwrap_or(fsize).min(MAX_BLOCK);
     let mut total: u64 = 0;
-    loop {
-        if let Mode::Timeout(d) = mode {
-            loop {
-                match wait::poll_once(sock, Interest::Write, Some(d)) {
-                    Ok(true) => break,
-                    Ok(false) => return Err(Error::Timeout),
-                    Err(e) if e.raw_os_error() == Some(libc::EINTR) => continue,
-                    Err(e) => return Err(e.into()),
+    let result = (|| -> Result<Outcome> {
+        loop {
+            if let Mode::Timeout(d) = mode {
+                loop {
+                    match wait::poll_once(sock, Interest::Write, Some(d)) {
+                        Ok(true) => break,
+                        Ok(false) => return Err(Error::Timeout),
+                        Err(e) if e.raw_os_error() == Some(libc::EINTR) => continue,
+                        Err(e) => return Err(e.into()),
+                    }
                 }
             }
-        }
-        if let Some(c) = count {
-            if c <= total {
-                break;
-            }
-            blocksize = c - total;
-        }
-        match kernel_sendfile(sock, file, offset, blocksize) {
-            Ok(0) => break,
-            Ok(n) => total += n,
-            Err(e) if e.raw_os_error() == Some(libc::EINTR) => continue,
-            Err(e)
-                if matches!(e.raw_os_error(), Some(c) if c == libc::EAGAIN || c == libc::EWOULDBLOCK) =>
-            {
-                if mode == Mode::Blocking {
-                    let _ = wait::poll_once(sock, Interest::Write, None);
+            if let Some(c) = count {
+                if c <= total {
+                    break;
                 }
-                continue;
+                blocksize = c - total;
             }
-            Err(e) if total == 0 => {
-                let _ = e;
-                return Ok(Outcome::GiveUp);
-            }
-            Err(e) => {
-                // CPython's finally: the position still moves past what was sent.
-                seek(file, *offset)?;
-                return Err(e.into());
+            match kernel_sendfile(sock, file, offset, blocksize) {
+                Ok(0) => break,
+                Ok(n) => total += n,
+                Err(e) if e.raw_os_error() == Some(libc::EINTR) => continue,
+                Err(e) if matches!(e.raw_os_error(), Some(c) if c == libc::EAGAIN || c == libc::EWOULDBLOCK) =>
+                {
+                    if mode == Mode::Blocking {
+                        let _ = wait::poll_once(sock, Interest::Write, None);
+                    }
+                    continue;
+                }
+                Err(_) if total == 0 => return Ok(Outcome::GiveUp),
+                Err(e) => return Err(e.into()),
             }
         }
-    }
+        Ok(Outcome::Sent(total))
+    })();
+    // CPython's finally clause: the position moves past what was sent,
+    // whether or not the call failed.
     if total > 0 {
         seek(file, *offset)?;
     }
-    Ok(Outcome::Sent(total))
+    result
 }
 
 /// CPython refuses non-blocking sockets once it knows there is work to do.
@@ -144,8 +141,7 @@ fn use_send(sock: RawFd, file: RawFd, offset: i64, count: Option<u64>, mode: Mod
                 }
             }
             let n = loop {
-                let n =
-                    unsafe { libc::read(file, buf.as_mut_ptr().cast(), blocksize as usize) };
+                let n = unsafe { libc::read(file, buf.as_mut_ptr().cast(), blocksize as usize) };
                 if n >= 0 {
                     break n as usize;
                 }
@@ -179,7 +175,13 @@ fn use_send(sock: RawFd, file: RawFd, offset: i64, count: Option<u64>, mode: Mod
 /// Sends `count` bytes (all, if None) of `file` from `offset` to the stream
 /// socket `sock`. The caller has checked CPython's argument rules (stream
 /// socket, positive count, not in non-blocking mode).
-pub fn sendfile(sock: RawFd, file: RawFd, offset: i64, count: Option<u64>, mode: Mode) -> Result<u64> {
+pub fn sendfile(
+    sock: RawFd,
+    file: RawFd,
+    offset: i64,
+    count: Option<u64>,
+    mode: Mode,
+) -> Result<u64> {
     let mut off = offset;
     match use_sendfile(sock, file, &mut off, count, mode)? {
         Outcome::Sent(n) => Ok(n),
