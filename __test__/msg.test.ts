@@ -238,11 +238,13 @@ test('several ancillary items in one sendmsg arrive as several items', (t) => {
   b.close()
 })
 
-test.serial('truncated ancillary data is handled as CPython does (fds, flags, warning)', async (t) => {
-  const sizes = py(`
+test.serial(
+  'truncated ancillary data is handled as CPython does (fds, flags, warning)',
+  async (t) => {
+    const sizes = py(`
 import socket, json
 print(json.dumps([0, 1, socket.CMSG_LEN(0) - 1, socket.CMSG_LEN(0), socket.CMSG_LEN(1), socket.CMSG_LEN(4), socket.CMSG_LEN(6), socket.CMSG_SPACE(4), socket.CMSG_LEN(8), socket.CMSG_SPACE(8), socket.CMSG_SPACE(8) + 5]))`) as number[]
-  const expected = py(`
+    const expected = py(`
 import socket, json, array, warnings, os
 out = []
 for size in ${JSON.stringify(sizes)}:
@@ -258,33 +260,34 @@ for size in ${JSON.stringify(sizes)}:
     out.append([nfds, flags & socket.MSG_CTRUNC != 0, len(w)])
     a.close(); b.close()
 print(json.dumps(out))`)
-  const before = openFds()
-  const got: unknown[] = []
-  const warnings: string[] = []
-  const listener = (w: Error) => warnings.push(w.message)
-  process.on('warning', listener)
-  try {
-    for (const size of sizes) {
-      const [a, b] = pair()
-      a.sendmsg([Buffer.from('x')], [[socket.SOL_SOCKET, socket.SCM_RIGHTS, fdArray([0, 1])]])
-      warnings.length = 0
-      const [, anc, flags] = b.recvmsg(1, size)
-      const items = anc.map(([lv, ty, data]) => {
-        for (const fd of ints(data)) fs.closeSync(fd)
-        return [lv, ty, data.length]
-      })
-      a.close()
-      b.close()
-      // process warnings are emitted on a later tick.
-      await new Promise((resolve) => setImmediate(resolve))
-      got.push([items, (flags & socket.MSG_CTRUNC) !== 0, warnings.length])
+    const before = openFds()
+    const got: unknown[] = []
+    const warnings: string[] = []
+    const listener = (w: Error) => warnings.push(w.message)
+    process.on('warning', listener)
+    try {
+      for (const size of sizes) {
+        const [a, b] = pair()
+        a.sendmsg([Buffer.from('x')], [[socket.SOL_SOCKET, socket.SCM_RIGHTS, fdArray([0, 1])]])
+        warnings.length = 0
+        const [, anc, flags] = b.recvmsg(1, size)
+        const items = anc.map(([lv, ty, data]) => {
+          for (const fd of ints(data)) fs.closeSync(fd)
+          return [lv, ty, data.length]
+        })
+        a.close()
+        b.close()
+        // process warnings are emitted on a later tick.
+        await new Promise((resolve) => setImmediate(resolve))
+        got.push([items, (flags & socket.MSG_CTRUNC) !== 0, warnings.length])
+      }
+    } finally {
+      process.removeListener('warning', listener)
     }
-  } finally {
-    process.removeListener('warning', listener)
-  }
-  t.deepEqual(got, expected)
-  t.is(openFds(), before)
-})
+    t.deepEqual(got, expected)
+    t.is(openFds(), before)
+  },
+)
 
 test.serial('the malformed-ancillary warning is a RuntimeWarning when CPython warns', async (t) => {
   const [a, b] = pair()

@@ -102,7 +102,9 @@ SocketImpl.prototype.sendmsg = function sendmsg(
     for (const item of fast(ancdata, 'sendmsg() argument 2 must be an iterable')) {
       const seq = asSequence(item)
       if (seq === null)
-        throw new TypeError(`${ANC_ITEM} must be 3-item sequence, not ${item === null || item === undefined ? 'None' : pyTypeName(item)}`)
+        throw new TypeError(
+          `${ANC_ITEM} must be 3-item sequence, not ${item === null || item === undefined ? 'None' : pyTypeName(item)}`,
+        )
       if (seq.length !== 3) {
         throw new TypeError(`${ANC_ITEM} must be sequence of length 3, not ${seq.length}`)
       }

@@ -95,6 +95,12 @@ fn read_header(ctrl: &[u8], off: usize) -> libc::cmsghdr {
     unsafe { std::ptr::read_unaligned(ctrl.as_ptr().add(off).cast::<libc::cmsghdr>()) }
 }
 
+/// `cmsg_len` as usize: it is size_t on glibc, socklen_t elsewhere.
+#[allow(clippy::unnecessary_cast)]
+fn cmsg_len_of(h: &libc::cmsghdr) -> usize {
+    h.cmsg_len as usize
+}
+
 /// What a walk over received control data found.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Decoded {
@@ -114,7 +120,7 @@ pub fn decode_control(ctrl: &[u8]) -> Decoded {
     let mut at = if ctrl.len() >= hsize { Some(0) } else { None };
     while let Some(off) = at {
         let h = read_header(ctrl, off);
-        let clen = h.cmsg_len as usize;
+        let clen = cmsg_len_of(&h);
         // get_cmsg_data_len: the header and its length field must be there.
         if ctrl.len() - off < hdr || clen < hdr {
             out.malformed = true;
@@ -147,7 +153,7 @@ pub fn decode_control(ctrl: &[u8]) -> Decoded {
         at = if next.saturating_add(hsize) > ctrl.len() {
             None
         } else {
-            let nclen = read_header(ctrl, next).cmsg_len as usize;
+            let nclen = cmsg_len_of(&read_header(ctrl, next));
             if next.saturating_add(align(nclen)) > ctrl.len() {
                 None
             } else {
