@@ -9,6 +9,16 @@ import * as path from 'node:path'
 
 import * as socket from '../index'
 
+// Every fd these tests open (sockets, files, received fds) is closed again.
+const fdsAtStart = (): number => require('node:fs').readdirSync('/proc/self/fd').length
+let fdBaseline = 0
+test.before(() => {
+  fdBaseline = fdsAtStart()
+})
+test.after.always('no fd leaked by this file', (t) => {
+  t.is(fdsAtStart(), fdBaseline)
+})
+
 const pkg = path.join(__dirname, '..', 'index.js')
 
 const CHILD = `

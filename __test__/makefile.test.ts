@@ -3,6 +3,16 @@ import { execFileSync } from 'node:child_process'
 
 import * as socket from '../index'
 
+// Every fd these tests open (sockets, files, received fds) is closed again.
+const fdsAtStart = (): number => require('node:fs').readdirSync('/proc/self/fd').length
+let fdBaseline = 0
+test.before(() => {
+  fdBaseline = fdsAtStart()
+})
+test.after.always('no fd leaked by this file', (t) => {
+  t.is(fdsAtStart(), fdBaseline)
+})
+
 function py(code: string): any {
   return JSON.parse(execFileSync('python3', ['-c', code], { encoding: 'utf8' }))
 }
@@ -169,34 +179,34 @@ test('a non-blocking socket: raw reads return null when nothing is there', (t) =
 
 test('errors and attributes match CPython', (t) => {
   const cases: Array<[string, (a: any) => unknown]> = [
-    ["a.makefile('rx')", (a) => a.makefile('rx')],
-    ["a.makefile('r', 0)", (a) => a.makefile('r', 0)],
-    ["a.makefile('r', encoding='nope')", (a) => a.makefile('r', null, { encoding: 'nope' })],
-    ["a.makefile('rb').write(b'x')", (a) => a.makefile('rb').write(Buffer.from('x'))],
-    ["a.makefile('wb').read()", (a) => a.makefile('wb').read()],
-    ["a.makefile('w').read()", (a) => a.makefile('w').read()],
-    ["a.makefile('r').write('x')", (a) => a.makefile('r').write('x')],
-    ["a.makefile('rb', 0).write(b'x')", (a) => a.makefile('rb', 0).write(Buffer.from('x'))],
-    ["a.makefile('w').write(b'x')", (a) => a.makefile('w').write(Buffer.from('x'))],
-    ["a.makefile('wb').write('x')", (a) => a.makefile('wb').write('x')],
-    ["closed(a.makefile('rb')).read()", (a) => closed(a.makefile('rb')).read()],
-    ["closed(a.makefile('rb')).readline()", (a) => closed(a.makefile('rb')).readline()],
-    ["closed(a.makefile('rb', 0)).read()", (a) => closed(a.makefile('rb', 0)).read()],
+    ["a.makefile('rx')", (a) => mk(a, 'rx')],
+    ["a.makefile('r', 0)", (a) => mk(a, 'r', 0)],
+    ["a.makefile('r', encoding='nope')", (a) => mk(a, 'r', null, { encoding: 'nope' })],
+    ["a.makefile('rb').write(b'x')", (a) => mk(a, 'rb').write(Buffer.from('x'))],
+    ["a.makefile('wb').read()", (a) => mk(a, 'wb').read()],
+    ["a.makefile('w').read()", (a) => mk(a, 'w').read()],
+    ["a.makefile('r').write('x')", (a) => mk(a, 'r').write('x')],
+    ["a.makefile('rb', 0).write(b'x')", (a) => mk(a, 'rb', 0).write(Buffer.from('x'))],
+    ["a.makefile('w').write(b'x')", (a) => mk(a, 'w').write(Buffer.from('x'))],
+    ["a.makefile('wb').write('x')", (a) => mk(a, 'wb').write('x')],
+    ["closed(a.makefile('rb')).read()", (a) => closed(mk(a, 'rb')).read()],
+    ["closed(a.makefile('rb')).readline()", (a) => closed(mk(a, 'rb')).readline()],
+    ["closed(a.makefile('rb', 0)).read()", (a) => closed(mk(a, 'rb', 0)).read()],
     [
       "closed(a.makefile('rb', 0)).readinto(bytearray(1))",
-      (a) => closed(a.makefile('rb', 0)).readinto(Buffer.alloc(1)),
+      (a) => closed(mk(a, 'rb', 0)).readinto(Buffer.alloc(1)),
     ],
-    ["closed(a.makefile('rb', 0)).fileno()", (a) => closed(a.makefile('rb', 0)).fileno()],
-    ["closed(a.makefile('rb', 0)).readable()", (a) => closed(a.makefile('rb', 0)).readable()],
-    ["closed(a.makefile('r')).read()", (a) => closed(a.makefile('r')).read()],
-    ["closed(a.makefile('rb', 0)).name", (a) => closed(a.makefile('rb', 0)).name],
-    ['a.makefile().mode', (a) => a.makefile().mode],
-    ["a.makefile('w').mode", (a) => a.makefile('w').mode],
-    ["a.makefile('rb', 0).mode", (a) => a.makefile('rb', 0).mode],
-    ["a.makefile('wb', 0).mode", (a) => a.makefile('wb', 0).mode],
-    ["a.makefile('rb', 0).seekable()", (a) => a.makefile('rb', 0).seekable()],
-    ["a.makefile('rb', 0).readable()", (a) => a.makefile('rb', 0).readable()],
-    ["a.makefile('rb', 0).writable()", (a) => a.makefile('rb', 0).writable()],
+    ["closed(a.makefile('rb', 0)).fileno()", (a) => closed(mk(a, 'rb', 0)).fileno()],
+    ["closed(a.makefile('rb', 0)).readable()", (a) => closed(mk(a, 'rb', 0)).readable()],
+    ["closed(a.makefile('r')).read()", (a) => closed(mk(a, 'r')).read()],
+    ["closed(a.makefile('rb', 0)).name", (a) => closed(mk(a, 'rb', 0)).name],
+    ['a.makefile().mode', (a) => mk(a).mode],
+    ["a.makefile('w').mode", (a) => mk(a, 'w').mode],
+    ["a.makefile('rb', 0).mode", (a) => mk(a, 'rb', 0).mode],
+    ["a.makefile('wb', 0).mode", (a) => mk(a, 'wb', 0).mode],
+    ["a.makefile('rb', 0).seekable()", (a) => mk(a, 'rb', 0).seekable()],
+    ["a.makefile('rb', 0).readable()", (a) => mk(a, 'rb', 0).readable()],
+    ["a.makefile('rb', 0).writable()", (a) => mk(a, 'rb', 0).writable()],
   ]
   const expected = py(`
 import socket, json
@@ -216,11 +226,40 @@ print(json.dumps(out))`)
     if (expected[i][0] === 'OK' && expected[i][1] === null) got[1] = null
     t.deepEqual(got, expected[i], src)
   })
+  for (const f of made) f.close()
   a.close()
   b.close()
 })
+
+const made: any[] = []
+function mk(a: any, ...args: unknown[]): any {
+  const f = a.makefile(...args)
+  made.push(f)
+  return f
+}
 
 function closed(f: any): any {
   f.close()
   return f
 }
+
+test('a forgotten file object gives its reference back when collected', async (t) => {
+  const gc = (globalThis as { gc?: () => void }).gc
+  if (gc === undefined) {
+    t.pass('needs --expose-gc')
+    return
+  }
+  const [a, b] = socket.socketpair()
+  const fd = b.fileno()
+  ;(() => {
+    b.makefile('rb')
+  })()
+  b.close()
+  t.true(isOpen(fd))
+  for (let i = 0; i < 100 && b.fileno() !== -1; i++) {
+    gc()
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+  t.is(b.fileno(), -1)
+  a.close()
+})

@@ -7,6 +7,16 @@ import fc from 'fast-check'
 
 import * as socket from '../index'
 
+// Every fd these tests open (sockets, files, received fds) is closed again.
+const fdsAtStart = (): number => require('node:fs').readdirSync('/proc/self/fd').length
+let fdBaseline = 0
+test.before(() => {
+  fdBaseline = fdsAtStart()
+})
+test.after.always('no fd leaked by this file', (t) => {
+  t.is(fdsAtStart(), fdBaseline)
+})
+
 type Sock = ReturnType<typeof socket.socket>
 
 /** Runs python3 and returns what the script printed as JSON. */

@@ -7,6 +7,16 @@ import * as path from 'node:path'
 
 import * as socket from '../index'
 
+// Every fd these tests open (sockets, files, received fds) is closed again.
+const fdsAtStart = (): number => require('node:fs').readdirSync('/proc/self/fd').length
+let fdBaseline = 0
+test.before(() => {
+  fdBaseline = fdsAtStart()
+})
+test.after.always('no fd leaked by this file', (t) => {
+  t.is(fdsAtStart(), fdBaseline)
+})
+
 function py(code: string): any {
   return JSON.parse(execFileSync('python3', ['-c', code], { encoding: 'utf8' }))
 }

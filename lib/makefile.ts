@@ -38,6 +38,20 @@ export interface MakefileOptions {
   newline?: string | null
 }
 
+/** What a collected SocketIO still owes its socket: one reference. */
+interface Ref {
+  sock: SocketImpl | null
+}
+
+// A file object collected while open gives back its reference, as CPython's
+// IOBase.__del__ closes the file: otherwise a forgotten makefile() object
+// would keep the socket's fd open after socket.close().
+const forgotten = new FinalizationRegistry<Ref>((ref) => {
+  const sock = ref.sock
+  ref.sock = null
+  if (sock !== null) decref(sock)
+})
+
 /** The unbuffered raw file over a socket (Python's socket.SocketIO). */
 export class SocketIO {
   private _sock: SocketImpl | null
@@ -46,12 +60,15 @@ export class SocketIO {
   private readonly _writing: boolean
   private _timeoutOccurred = false
   private _closed = false
+  private readonly _ref: Ref
 
   constructor(sock: SocketImpl, mode: string) {
     if (!['r', 'w', 'rw', 'rb', 'wb', 'rwb'].includes(mode)) {
       throw new ValueError(`invalid mode: ${pyRepr(mode)}`)
     }
     this._sock = sock
+    this._ref = { sock }
+    forgotten.register(this, this._ref, this._ref)
     if (!mode.includes('b')) mode += 'b'
     this._mode = mode
     this._reading = mode.includes('r')
@@ -172,8 +189,10 @@ export class SocketIO {
   close(): void {
     if (this._closed) return
     this._closed = true
-    const sock = this._sock
     this._sock = null
+    forgotten.unregister(this._ref)
+    const sock = this._ref.sock
+    this._ref.sock = null
     if (sock !== null) decref(sock)
   }
 

@@ -174,10 +174,15 @@ SocketImpl.prototype.recvmsg_into = function recvmsg_into(
   )
 }
 
+// recv_fds asks for the same CMSG_LEN on every call.
+let lastLen: [number, number] = [-1, -1]
+
 /** `CMSG_LEN(length)`: the cmsg_len of an item with `length` bytes of data. */
 export function CMSG_LEN(length: number): number {
   const n = ssize(length)
+  if (n === lastLen[0]) return lastLen[1]
   const v = native.cmsgLen(n)
+  if (v >= 0) lastLen = [n, v]
   if (v < 0) throw new OverflowError('CMSG_LEN() argument out of range')
   return v
 }

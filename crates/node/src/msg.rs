@@ -54,6 +54,31 @@ pub fn sendmsg(
     Ok(n as u32)
 }
 
+/// Bytes handed to JavaScript as a copied Buffer: for the small items of
+/// ancillary data a copy is cheaper than an external buffer with a finaliser.
+struct Copied(Vec<u8>);
+
+impl ToNapiValue for Copied {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        let mut data = std::ptr::null_mut();
+        let mut out = std::ptr::null_mut();
+        let status = sys::napi_create_buffer_copy(
+            env,
+            val.0.len(),
+            val.0.as_ptr().cast(),
+            &mut data,
+            &mut out,
+        );
+        if status != sys::Status::napi_ok {
+            return Err(napi::Error::new(
+                napi::Status::GenericFailure,
+                "napi_create_buffer_copy failed",
+            ));
+        }
+        Ok(out)
+    }
+}
+
 /// What recvmsg returns to the TypeScript layer.
 pub struct JsReceived(msg::Received);
 
@@ -61,12 +86,12 @@ impl ToNapiValue for JsReceived {
     unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
         let r = val.0;
         let fds = msg::rights(&r.items);
-        let items: Vec<(i32, i32, Buffer)> = r
+        let items: Vec<(i32, i32, Copied)> = r
             .items
             .into_iter()
-            .map(|i| (i.level, i.ty, Buffer::from(i.data)))
+            .map(|i| (i.level, i.ty, Copied(i.data)))
             .collect();
-        let out = <(u32, Vec<(i32, i32, Buffer)>, i32, JsAddress, bool)>::to_napi_value(
+        let out = <(u32, Vec<(i32, i32, Copied)>, i32, JsAddress, bool)>::to_napi_value(
             env,
             (
                 r.nbytes as u32,
