@@ -195,13 +195,25 @@ export function CMSG_SPACE(length: number): number {
   return v
 }
 
+const LE = endianness() === 'LE'
+const readInt = (b: Buffer, i: number): number => (LE ? b.readInt32LE(i) : b.readInt32BE(i))
+
 /** The fds as the bytes of a C int array (Python's `array.array('i', fds)`). */
 function intArray(fds: Iterable<unknown>): Buffer {
-  const list = fast(fds, `'${pyTypeName(fds)}' object is not iterable`)
-  const out = Buffer.alloc(list.length * 4)
-  const ints = new Int32Array(out.buffer, out.byteOffset, list.length)
-  for (let i = 0; i < list.length; i++) ints[i] = cInt(list[i])
+  const list = Array.isArray(fds) ? fds : fast(fds, notIterable(fds))
+  // allocUnsafe takes small buffers from Node's pool: off the V8 heap, so the
+  // addon can borrow them without V8 first moving them out.
+  const out = Buffer.allocUnsafe(list.length * 4)
+  for (let i = 0; i < list.length; i++) {
+    const fd = cInt(list[i])
+    if (LE) out.writeInt32LE(fd, i * 4)
+    else out.writeInt32BE(fd, i * 4)
+  }
   return out
+}
+
+function notIterable(v: unknown): string {
+  return `'${pyTypeName(v)}' object is not iterable`
 }
 
 /** `send_fds(sock, buffers, fds[, flags[, address]])`: the fds in one SCM_RIGHTS item. */
@@ -214,9 +226,6 @@ export function send_fds(
 ): number {
   return sock.sendmsg(buffers, [[C.SOL_SOCKET, C.SCM_RIGHTS, intArray(fds)]], flags, address)
 }
-
-const LE = endianness() === 'LE'
-const readInt = (b: Buffer, i: number): number => (LE ? b.readInt32LE(i) : b.readInt32BE(i))
 
 /** `recv_fds(sock, bufsize, maxfds[, flags])`: `[data, fds, msg_flags, address]`. */
 export function recv_fds(

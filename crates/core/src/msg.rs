@@ -75,11 +75,12 @@ pub fn encode_control(items: &[(i32, i32, &[u8])]) -> Result<Vec<u8>> {
     let mut off = 0;
     for (level, ty, data) in items {
         let len = hdr + data.len();
-        let h = libc::cmsghdr {
-            cmsg_len: len as _,
-            cmsg_level: *level,
-            cmsg_type: *ty,
-        };
+        // Field by field: some C libraries (musl) pad the struct with private fields.
+        // SAFETY: a zeroed cmsghdr is valid.
+        let mut h: libc::cmsghdr = unsafe { mem::zeroed() };
+        h.cmsg_len = len as _;
+        h.cmsg_level = *level;
+        h.cmsg_type = *ty;
         // SAFETY: `off + hdr <= buf.len()`; the header is written unaligned.
         unsafe {
             std::ptr::write_unaligned(buf.as_mut_ptr().add(off).cast::<libc::cmsghdr>(), h);
