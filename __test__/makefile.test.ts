@@ -200,6 +200,28 @@ test('errors and attributes match CPython', (t) => {
     ["closed(a.makefile('rb', 0)).readable()", (a) => closed(mk(a, 'rb', 0)).readable()],
     ["closed(a.makefile('r')).read()", (a) => closed(mk(a, 'r')).read()],
     ["closed(a.makefile('rb', 0)).name", (a) => closed(mk(a, 'rb', 0)).name],
+    ["a.makefile('r', newline='x')", (a) => mk(a, 'r', { newline: 'x' })],
+    ["a.makefile('r', newline=5)", (a) => mk(a, 'r', { newline: 5 })],
+    ["a.makefile('r', encoding=5)", (a) => mk(a, 'r', { encoding: 5 })],
+    ["a.makefile('r', errors=5)", (a) => mk(a, 'r', { errors: 5 })],
+    ["a.makefile('r', 'x')", (a) => mk(a, 'r', 'x')],
+    ['a.makefile(5)', (a) => mk(a, 5)],
+    ["a.makefile(mode='rb').mode", (a) => mk(a, { mode: 'rb' }).mode],
+    [
+      "a.makefile('w', encoding='latin-1').write('\\u20ac')",
+      (a) => mk(a, 'w', { encoding: 'latin-1' }).write('\u20ac'),
+    ],
+    [
+      "a.makefile('w', encoding='ascii').write('ab\\xe9')",
+      (a) => mk(a, 'w', { encoding: 'ascii' }).write('ab\xe9'),
+    ],
+    [
+      "a.makefile('w', encoding='ascii', errors='replace').write('\\xe9')",
+      (a) => mk(a, 'w', { encoding: 'ascii', errors: 'replace' }).write('\xe9'),
+    ],
+    ["a.makefile('w').write('x\\ud800')", (a) => mk(a, 'w').write('x\ud800')],
+    ["a.makefile('w').write('\\U0001F600!')", (a) => mk(a, 'w').write('\u{1F600}!')],
+    ["a.makefile('w', errors='nope').write('x')", (a) => mk(a, 'w', { errors: 'nope' }).write('x')],
     ['a.makefile().mode', (a) => mk(a).mode],
     ["a.makefile('w').mode", (a) => mk(a, 'w').mode],
     ["a.makefile('rb', 0).mode", (a) => mk(a, 'rb', 0).mode],
@@ -262,4 +284,47 @@ test('a forgotten file object gives its reference back when collected', async (t
   }
   t.is(b.fileno(), -1)
   a.close()
+})
+
+test('text decoding matches CPython for each encoding, error handler and newline mode', (t) => {
+  const payload = Buffer.from([
+    0x61, 0x0d, 0x0a, 0x62, 0x0d, 0x63, 0x0a, 0x80, 0x9f, 0xe9, 0xff, 0x64, 0xc3, 0xa9, 0x0a,
+  ])
+  const configs: Array<[string, Record<string, string | null>]> = [
+    ["encoding='latin-1'", { encoding: 'latin-1' }],
+    ["encoding='latin-1', newline=''", { encoding: 'latin-1', newline: '' }],
+    ["encoding='latin-1', newline='\\r'", { encoding: 'latin-1', newline: '\r' }],
+    ["encoding='latin-1', newline='\\r\\n'", { encoding: 'latin-1', newline: '\r\n' }],
+    ["encoding='utf-8', errors='replace'", { encoding: 'utf-8', errors: 'replace' }],
+    ["encoding='ascii', errors='replace'", { encoding: 'ascii', errors: 'replace' }],
+    ["encoding='ascii'", { encoding: 'ascii' }],
+    ["encoding='utf-8'", { encoding: 'utf-8' }],
+  ]
+  const expected = py(`
+import socket, json
+out = []
+for kw in ${JSON.stringify(configs.map(([k]) => k))}:
+    a, b = socket.socketpair()
+    b.sendall(bytes(${JSON.stringify([...payload])})); b.shutdown(socket.SHUT_WR)
+    f = eval('a.makefile("r", ' + kw + ')')
+    try: out.append(['OK', f.readlines()])
+    except Exception as e: out.append([type(e).__name__])
+    f.close(); a.close(); b.close()
+print(json.dumps(out))`)
+  configs.forEach(([kw, opts], i) => {
+    const [a, b] = socket.socketpair()
+    b.sendall(payload)
+    b.shutdown(socket.SHUT_WR)
+    const f = a.makefile('r', null, opts) as any
+    let got: unknown[]
+    try {
+      got = ['OK', f.readlines()]
+    } catch (e) {
+      got = [(e as Error).name]
+    }
+    t.deepEqual(got, expected[i], kw)
+    f.close()
+    a.close()
+    b.close()
+  })
 })

@@ -1,10 +1,10 @@
 // socket.makefile(): synchronous file objects over a socket, following
 // CPython's Lib/socket.py makefile(). The socket's fd stays open until the
 // socket and every file object made from it are closed (see socketio.ts).
-import { index } from './args'
+import { bind, index } from './args'
 import { ValueError } from './errors'
 import { DEFAULT_BUFFER_SIZE } from './io'
-import { pyRepr } from './pytypes'
+import { pyRepr, pyTypeName } from './pytypes'
 import { SocketImpl } from './socket'
 import { SocketIO } from './socketio'
 import { BufferedSocketFile } from './bufferedio'
@@ -26,26 +26,41 @@ export type SocketFile = SocketIO | BufferedSocketFile | TextSocketFile
 declare module './socket' {
   interface SocketImpl {
     makefile(mode?: string, buffering?: number | null, options?: MakefileOptions): SocketFile
+    makefile(options: MakefileOptions & { mode?: string; buffering?: number | null }): SocketFile
+    makefile(mode: string, options: MakefileOptions & { buffering?: number | null }): SocketFile
   }
 }
 
 SocketImpl.prototype.makefile = function makefile(
   this: SocketImpl,
-  mode: string = 'r',
-  buffering: number | null = null,
-  options: MakefileOptions = {},
+  ...args: unknown[]
 ): SocketFile {
-  if (typeof mode !== 'string' || [...mode].some((c) => !'rwb'.includes(c))) {
+  const a = bind('makefile', ['mode', 'buffering', 'encoding', 'errors', 'newline'], args)
+  const mode = a.mode === undefined ? 'r' : a.mode
+  if (typeof mode !== 'string') {
+    throw new TypeError(`'${pyTypeName(mode)}' object is not iterable`)
+  }
+  if ([...mode].some((c) => !'rwb'.includes(c))) {
     throw new ValueError(`invalid mode ${pyRepr(mode)} (only r, w, b allowed)`)
   }
+  const buffering = a.buffering
+  if (
+    buffering !== null &&
+    buffering !== undefined &&
+    !['number', 'bigint', 'boolean'].includes(typeof buffering)
+  ) {
+    throw new TypeError(
+      `'<' not supported between instances of '${pyTypeName(buffering)}' and 'int'`,
+    )
+  }
+  let size = buffering === null || buffering === undefined ? -1 : index(buffering)
+  if (size < 0) size = DEFAULT_BUFFER_SIZE
   const writing = mode.includes('w')
   const reading = mode.includes('r') || !writing
   const binary = mode.includes('b')
   const rawmode = (reading ? 'r' : '') + (writing ? 'w' : '')
   const raw = new SocketIO(this, rawmode)
   this._io_refs += 1
-  let size = buffering === null || buffering === undefined ? -1 : index(buffering)
-  if (size < 0) size = DEFAULT_BUFFER_SIZE
   if (size === 0) {
     if (!binary) {
       raw.close()
@@ -55,11 +70,8 @@ SocketImpl.prototype.makefile = function makefile(
   }
   const buffer = new BufferedSocketFile(raw, size, reading, writing)
   if (binary) return buffer
-  const encoding = options.encoding ?? 'UTF-8'
-  const errors = options.errors ?? 'strict'
-  const newline = options.newline === undefined ? null : options.newline
   try {
-    return new TextSocketFile(buffer, encoding, errors, newline, mode)
+    return new TextSocketFile(buffer, a.encoding, a.errors, a.newline, mode)
   } catch (e) {
     buffer.close()
     throw e

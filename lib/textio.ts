@@ -20,12 +20,50 @@ const ENCODINGS: Record<string, BufferEncoding> = {
   'us-ascii': 'ascii',
 }
 
-const DECODERS: Record<BufferEncoding, string> = {
+// Python's codec names, as its messages print them.
+const CODEC: Record<string, string> = {
   utf8: 'utf-8',
-  utf16le: 'utf-16le',
-  latin1: 'latin1',
+  utf16le: 'utf-16-le',
+  latin1: 'latin-1',
   ascii: 'ascii',
-} as Record<BufferEncoding, string>
+}
+
+/** Python's other error handlers, which pysocket's text files do not implement. */
+const OTHER_HANDLERS = [
+  'ignore',
+  'surrogateescape',
+  'surrogatepass',
+  'backslashreplace',
+  'xmlcharrefreplace',
+  'namereplace',
+]
+
+/** Python's UnicodeEncodeError (a ValueError). */
+export class UnicodeEncodeError extends ValueError {}
+Object.defineProperty(UnicodeEncodeError.prototype, 'name', { value: 'UnicodeEncodeError' })
+
+function strOrNone(v: unknown, name: string): string | null {
+  if (v === null || v === undefined) return null
+  if (typeof v !== 'string') {
+    throw new TypeError(
+      `TextIOWrapper() argument '${name}' must be str or None, not ${pyTypeName(v)}`,
+    )
+  }
+  return v
+}
+
+function hex(n: number, width: number): string {
+  return n.toString(16).padStart(width, '0')
+}
+
+/** Python's repr of one character in codec messages ('\u20ac', 'é'). */
+function charRepr(c: string): string {
+  const cp = c.codePointAt(0)!
+  if (cp < 0x7f && cp >= 0x20) return `'${c}'`
+  if (cp <= 0xff) return `'\\x${hex(cp, 2)}'`
+  if (cp <= 0xffff) return `'\\u${hex(cp, 4)}'`
+  return `'\\U${hex(cp, 8)}'`
+}
 
 /** A text file over a buffered socket file (Python's io.TextIOWrapper). */
 export class TextSocketFile {
@@ -34,7 +72,7 @@ export class TextSocketFile {
   readonly errors: string
   mode: string
   private readonly _enc: BufferEncoding
-  private readonly _decoder: TextDecoder
+  private _decoder: TextDecoder | null = null
   private readonly _newline: string | null
   private _text = ''
   private _pendingCR = false
@@ -42,26 +80,104 @@ export class TextSocketFile {
 
   constructor(
     buffer: BufferedSocketFile,
-    encoding: string,
-    errors: string,
-    newline: string | null,
+    encoding: unknown,
+    errors: unknown,
+    newline: unknown,
     mode: string,
   ) {
-    const enc = ENCODINGS[encoding.toLowerCase().replace(/_/g, '-')]
-    if (enc === undefined) throw new LookupError(`unknown encoding: ${encoding}`)
-    if (newline !== null && !['', '\n', '\r', '\r\n'].includes(newline)) {
-      throw new ValueError(`illegal newline value: ${newline}`)
-    }
-    if (!['strict', 'replace'].includes(errors)) {
-      throw new LookupError(`unknown error handler name '${errors}'`)
+    const encName = strOrNone(encoding, 'encoding') ?? 'UTF-8'
+    const errName = strOrNone(errors, 'errors') ?? 'strict'
+    const nl = strOrNone(newline, 'newline')
+    const enc = ENCODINGS[encName.toLowerCase().replace(/_/g, '-')]
+    if (enc === undefined) throw new LookupError(`unknown encoding: ${encName}`)
+    if (nl !== null && !['', '\n', '\r', '\r\n'].includes(nl)) {
+      throw new ValueError(`illegal newline value: ${nl}`)
     }
     this.buffer = buffer
-    this.encoding = encoding
-    this.errors = errors
+    this.encoding = encName
+    this.errors = errName
     this.mode = mode
     this._enc = enc
-    this._newline = newline
-    this._decoder = new TextDecoder(DECODERS[enc], { fatal: errors === 'strict' })
+    this._newline = nl
+  }
+
+  /**
+   * Whether bad data is replaced. Python looks the handler up only when
+   * there is an error to handle; `onError` does the same.
+   */
+  private _replaces(): boolean {
+    return this.errors === 'replace'
+  }
+
+  /** The error for bad data under this handler: `err` for strict. */
+  private _onError(err: Error): Error {
+    const h = this.errors
+    if (h === 'strict') return err
+    if (OTHER_HANDLERS.includes(h)) {
+      return new ValueError(`error handler '${h}' is not supported by pysocket text files`)
+    }
+    return new LookupError(`unknown error handler name '${h}'`)
+  }
+
+  /** Bytes to text, `final` at EOF (an incomplete sequence is then an error). */
+  private _decode(data: Buffer, final: boolean): string {
+    const strict = !this._replaces()
+    const codec = CODEC[this._enc]
+    if (this._enc === 'latin1') return data.toString('latin1')
+    if (this._enc === 'ascii') {
+      let out = ''
+      for (let i = 0; i < data.length; i++) {
+        const b = data[i]
+        if (b < 0x80) out += String.fromCharCode(b)
+        else if (strict) {
+          throw this._onError(
+            new UnicodeDecodeError(
+              `'ascii' codec can't decode byte 0x${hex(b, 2)} in position ${i}: ordinal not in range(128)`,
+            ),
+          )
+        } else out += '\ufffd'
+      }
+      return out
+    }
+    if (this._decoder === null) {
+      this._decoder = new TextDecoder(this._enc === 'utf8' ? 'utf-8' : 'utf-16le', {
+        fatal: strict,
+      })
+    }
+    try {
+      return this._decoder.decode(data, { stream: !final })
+    } catch {
+      throw this._onError(
+        new UnicodeDecodeError(`'${codec}' codec can't decode bytes: invalid data`),
+      )
+    }
+  }
+
+  /** Text to bytes under the error handler. */
+  private _encode(text: string): Buffer {
+    const strict = !this._replaces()
+    const codec = CODEC[this._enc]
+    const limit = this._enc === 'ascii' ? 0x80 : this._enc === 'latin1' ? 0x100 : 0
+    let pos = 0
+    let out = ''
+    for (const c of text) {
+      const cp = c.codePointAt(0)!
+      const lone = cp >= 0xd800 && cp <= 0xdfff
+      const bad = limit > 0 ? cp >= limit : lone
+      if (bad) {
+        if (strict) {
+          const why = limit > 0 ? `ordinal not in range(${limit})` : 'surrogates not allowed'
+          throw this._onError(
+            new UnicodeEncodeError(
+              `'${codec}' codec can't encode character ${charRepr(c)} in position ${pos}: ${why}`,
+            ),
+          )
+        }
+        out += '?'
+      } else out += c
+      pos++
+    }
+    return Buffer.from(out, this._enc)
   }
 
   get closed(): boolean {
@@ -80,15 +196,8 @@ export class TextSocketFile {
   private _more(): boolean {
     if (this._eof) return false
     const data = this.buffer.read1(DEFAULT_BUFFER_SIZE)
-    let text: string
-    try {
-      text = this._decoder.decode(data, { stream: data.length > 0 })
-    } catch (e) {
-      throw new UnicodeDecodeError(
-        `'${this.encoding}' codec can't decode bytes: ${(e as Error).message}`,
-      )
-    }
     if (data.length === 0) this._eof = true
+    const text = this._decode(data, this._eof)
     this._text += this._translate(text, this._eof)
     return data.length > 0 || text.length > 0
   }
@@ -195,8 +304,8 @@ export class TextSocketFile {
     if (this._newline !== null && this._newline !== '' && this._newline !== '\n') {
       text = text.replace(/\n/g, this._newline)
     }
-    this.buffer.write(Buffer.from(text, this._enc))
-    return s.length
+    this.buffer.write(this._encode(text))
+    return codePoints(s)
   }
 
   flush(): void {
@@ -239,4 +348,20 @@ export class TextSocketFile {
   [Symbol.dispose](): void {
     this.close()
   }
+}
+
+/** len(s) in Python: code points, not UTF-16 units. */
+function codePoints(s: string): number {
+  let n = s.length
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1)
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--
+        i++
+      }
+    }
+  }
+  return n
 }
