@@ -244,6 +244,23 @@ test('several ancillary items in one sendmsg arrive as several items', (t) => {
   )
   t.is(fds.length, 2)
   for (const fd of [...fds, f1, f2]) fs.closeSync(fd)
+  // Items of different types stay separate: credentials and fds together.
+  b.setsockopt(socket.SOL_SOCKET, socket.SO_PASSCRED, 1)
+  const me = [process.pid, process.getuid!(), process.getgid!()]
+  a.sendmsg(
+    [Buffer.from('y')],
+    [
+      [socket.SOL_SOCKET, socket.SCM_CREDENTIALS, Buffer.from(new Int32Array(me).buffer)],
+      [socket.SOL_SOCKET, socket.SCM_RIGHTS, fdArray([a.fileno(), b.fileno()])],
+    ],
+  )
+  const [, anc2] = b.recvmsg(1, socket.CMSG_SPACE(12) + socket.CMSG_SPACE(2 * SIZEOF_INT))
+  const byType = new Map(anc2.map(([lv, ty, d]) => [`${lv}:${ty}`, d]))
+  t.is(anc2.length, 2)
+  t.deepEqual(ints(byType.get(`${socket.SOL_SOCKET}:${socket.SCM_CREDENTIALS}`)!), me)
+  const got = ints(byType.get(`${socket.SOL_SOCKET}:${socket.SCM_RIGHTS}`)!)
+  t.is(got.length, 2)
+  for (const fd of got) fs.closeSync(fd)
   a.close()
   b.close()
 })

@@ -183,6 +183,25 @@ test('a FileHandle, an empty file, and the send() fallback', async (t) => {
   }
 })
 
+test('a file that is not regular (here a socket) is read to its end by the send loop', (t) => {
+  const [a, b] = socket.socketpair()
+  const [p, q] = socket.socketpair()
+  q.sendall(Buffer.from('streamed through'))
+  q.shutdown(socket.SHUT_WR)
+  t.is(a.sendfile(p.fileno()), 16)
+  t.is(drain(b), 'streamed through')
+  q.sendall(Buffer.alloc(0))
+  const [r, w] = socket.socketpair()
+  w.sendall(Buffer.from('0123456789'))
+  w.shutdown(socket.SHUT_WR)
+  t.is(a.sendfile(r, 0, 4), 4)
+  t.is(drain(b), '0123')
+  // A non-regular file has no position: an offset cannot be honoured.
+  const e = t.throws(() => a.sendfile(r.fileno(), 2)) as socket.OSError
+  t.is(e.errno, os.constants.errno.ESPIPE)
+  for (const s of [a, b, p, q, r, w]) s.close()
+})
+
 test('timeout mode: TimeoutError when the peer does not read', (t) => {
   const [p, cleanup] = tempFile(Buffer.alloc(8 << 20))
   try {

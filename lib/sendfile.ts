@@ -8,8 +8,11 @@ import { SocketImpl, nativeCall } from './socket'
 import * as C from './constants'
 import native = require('./native')
 
-/** A numeric fd, or an object carrying one (an fs.promises FileHandle). */
-export type SendfileSource = number | { fd: number; mode?: unknown }
+/**
+ * A numeric fd, an object carrying one (an fs.promises FileHandle), or an
+ * object with Python's `fileno()` (a socket, a makefile() object).
+ */
+export type SendfileSource = number | { fd: number; mode?: unknown } | { fileno(): number }
 
 declare module './socket' {
   interface SocketImpl {
@@ -22,9 +25,11 @@ function fileDescriptor(file: unknown): number {
   if (file !== null && typeof file === 'object') {
     const fd = (file as { fd?: unknown }).fd
     if (typeof fd === 'number' && Number.isInteger(fd)) return fd
+    const fileno = (file as { fileno?: unknown }).fileno
+    if (typeof fileno === 'function') return index(fileno.call(file))
   }
   throw new TypeError(
-    `sendfile() file must be a file descriptor or have an integer 'fd', not ${pyRepr(file)}`,
+    `sendfile() file must be a file descriptor, or have an integer 'fd' or a fileno() method, not ${pyRepr(file)}`,
   )
 }
 

@@ -1,7 +1,9 @@
 //! `socket.sendfile()` as CPython's Lib/socket.py does it: the kernel's
 //! sendfile(2) from a regular file into a stream socket, and where the kernel
 //! refuses before anything was sent, a read/send loop. Either way the file's
-//! position ends after the last byte sent.
+//! position ends after the last byte sent. Unlike CPython, which returns 0
+//! for any file whose st_size is 0, a pipe, socket or device is read to its
+//! end by the send loop.
 
 use std::io;
 use std::mem;
@@ -15,13 +17,15 @@ const MAX_BLOCK: u64 = 1 << 30;
 /// The read size of the fallback loop.
 const SEND_BLOCK: u64 = 8192;
 
-fn file_size(fd: RawFd) -> io::Result<u64> {
+/// The size of a regular file; None for anything else (pipes, sockets,
+/// devices), which the send loop reads to its end instead.
+fn regular_file_size(fd: RawFd) -> io::Result<Option<u64>> {
     // SAFETY: a zeroed stat is a valid out-parameter.
     let mut st: libc::stat = unsafe { mem::zeroed() };
     if unsafe { libc::fstat(fd, &mut st) } < 0 {
         return Err(io::Error::last_os_error());
     }
-    Ok(st.st_size as u64)
+    Ok((st.st_mode & libc::S_IFMT == libc::S_IFREG).then_some(st.st_size as u64))
 }
 
 fn seek(fd: RawFd, pos: i64) -> Result<()> {
@@ -62,9 +66,9 @@ fn use_sendfile(
     count: Option<u64>,
     mode: Mode,
 ) -> Result<Outcome> {
-    let fsize = match file_size(file) {
-        Ok(s) => s,
-        Err(_) => return Ok(Outcome::GiveUp),
+    let fsize = match regular_file_size(file) {
+        Ok(Some(s)) => s,
+        Ok(None) | Err(_) => return Ok(Outcome::GiveUp),
     };
     if fsize == 0 {
         return Ok(Outcome::Sent(0));
@@ -167,7 +171,11 @@ fn use_send(sock: RawFd, file: RawFd, offset: i64, count: Option<u64>, mode: Mod
         }
     })();
     if total > 0 {
-        seek(file, offset + total as i64)?;
+        // A pipe or socket has no position to move.
+        match seek(file, offset + total as i64) {
+            Err(Error::Os(e)) if e == libc::ESPIPE => {}
+            other => other?,
+        }
     }
     result.map(|()| total)
 }
@@ -237,6 +245,20 @@ mod tests {
             sendfile(a, fd, -1, None, Mode::Blocking),
             Err(Error::Os(libc::EINVAL))
         );
+        sys::close(a).unwrap();
+        sys::close(b).unwrap();
+    }
+
+    #[test]
+    fn a_pipe_is_read_to_its_end() {
+        let (a, b) = sys::socketpair(libc::AF_UNIX, libc::SOCK_STREAM, 0).unwrap();
+        let mut p = [0; 2];
+        assert_eq!(unsafe { libc::pipe(p.as_mut_ptr()) }, 0);
+        assert_eq!(unsafe { libc::write(p[1], b"piped".as_ptr().cast(), 5) }, 5);
+        sys::close(p[1]).unwrap();
+        assert_eq!(sendfile(a, p[0], 0, None, Mode::Blocking).unwrap(), 5);
+        assert_eq!(drain(b), b"piped");
+        sys::close(p[0]).unwrap();
         sys::close(a).unwrap();
         sys::close(b).unwrap();
     }
