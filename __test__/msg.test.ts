@@ -603,6 +603,20 @@ test('the sendmsg/recvmsg argument-error matrix matches CPython', (t) => {
       'socket.send_fds(a, [b"x"], [2**31])',
       (a) => socket.send_fds(a, [Buffer.from('x')], [2 ** 31]),
     ],
+    ['socket.send_fds(a, [b"x"], 5)', (a) => socket.send_fds(a, [Buffer.from('x')], 5 as any)],
+    ['socket.send_fds(a, [b"x"], "ab")', (a) => socket.send_fds(a, [Buffer.from('x')], 'ab')],
+    [
+      'socket.send_fds(a, [b"x"], None)',
+      (a) => socket.send_fds(a, [Buffer.from('x')], null as any),
+    ],
+    [
+      'socket.send_fds(a, [b"x"], b"abc")',
+      (a) => socket.send_fds(a, [Buffer.from('x')], Buffer.from('abc')),
+    ],
+    [
+      'socket.send_fds(a, [b"x"], array.array("i", [999]))',
+      (a) => socket.send_fds(a, [Buffer.from('x')], new Int32Array([999])),
+    ],
     ['socket.recv_fds(a, 1, -1)', (a) => socket.recv_fds(a, 1, -1)],
     ['socket.recv_fds(a, -1, 1)', (a) => socket.recv_fds(a, -1, 1)],
   ]

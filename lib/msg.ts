@@ -200,6 +200,14 @@ const readInt = (b: Buffer, i: number): number => (LE ? b.readInt32LE(i) : b.rea
 
 /** The fds as the bytes of a C int array (Python's `array.array('i', fds)`). */
 function intArray(fds: Iterable<unknown>): Buffer {
+  if (typeof fds === 'string') {
+    throw new TypeError("cannot use a str to initialize an array with typecode 'i'")
+  }
+  // Bytes are taken as the machine's ints, as array.array('i', b'...') does.
+  if (fds instanceof Uint8Array) {
+    if (fds.length % 4 !== 0) throw new ValueError('bytes length not a multiple of item size')
+    return Buffer.from(fds)
+  }
   const list = Array.isArray(fds) ? fds : fast(fds, notIterable(fds))
   // allocUnsafe takes small buffers from Node's pool: off the V8 heap, so the
   // addon can borrow them without V8 first moving them out.
