@@ -111,21 +111,24 @@ s.sendall(Buffer.from(JSON.stringify(inodes)))
 
 // Serial: a signal (SIGCHLD of another test's child) may end a MSG_WAITALL
 // wait early with what has arrived, in CPython as here.
-test.serial('MSG_WAITALL waits for the whole count across separate writes of another process', async (t) => {
-  const [parent, child] = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
-  const writer = `
+test.serial(
+  'MSG_WAITALL waits for the whole count across separate writes of another process',
+  async (t) => {
+    const [parent, child] = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+    const writer = `
 const fs = require('node:fs')
 fs.writeSync(3, 'ab')
 setTimeout(() => fs.writeSync(3, 'cd'), 50)
 `
-  const c = spawn(process.execPath, ['-e', writer], {
-    stdio: ['ignore', 'inherit', 'inherit', child.fileno()],
-  })
-  const exited = new Promise((resolve) => c.on('exit', resolve))
-  child.close()
-  const [data, , flags] = parent.recvmsg(4, 0, socket.MSG_WAITALL)
-  t.is(data.toString(), 'abcd')
-  t.is(flags, 0)
-  await exited
-  parent.close()
-})
+    const c = spawn(process.execPath, ['-e', writer], {
+      stdio: ['ignore', 'inherit', 'inherit', child.fileno()],
+    })
+    const exited = new Promise((resolve) => c.on('exit', resolve))
+    child.close()
+    const [data, , flags] = parent.recvmsg(4, 0, socket.MSG_WAITALL)
+    t.is(data.toString(), 'abcd')
+    t.is(flags, 0)
+    await exited
+    parent.close()
+  },
+)
