@@ -82,6 +82,12 @@ export declare function recvInto(fd: number, buf: Uint8Array, nbytes: number, fl
 /** recvmsg into `bufs`: `[nbytes, [[level, type, data]...], msg_flags, address, malformed]`. */
 export declare function recvmsgInto(fd: number, bufs: Array<Uint8Array>, ancbufsize: number, flags: number, timeout: number): [number, Array<[number, number, Buffer]>, number, unknown, boolean]
 
+/**
+ * recvmsg into one buffer. `out` receives `[nbytes, msg_flags, malformed]`;
+ * returns `null` or `[[[level, type, data]...], address]`.
+ */
+export declare function recvmsgOne(fd: number, buf: Uint8Array, ancbufsize: number, flags: number, timeout: number, out: Float64Array): null | [Array<[number, number, Buffer]>, unknown]
+
 export declare function send(fd: number, data: Uint8Array, flags: number, timeout: number): number
 
 export declare function sendall(fd: number, data: Uint8Array, flags: number, timeout: number): void
@@ -91,6 +97,12 @@ export declare function sendfile(sock: number, file: number, offset: number, cou
 
 /** sendmsg: `ancMeta` holds `[level, type]` per item of `ancData`. */
 export declare function sendmsg(fd: number, bufs: Array<Uint8Array>, ancMeta: Array<number>, ancData: Array<Uint8Array>, flags: number, addr: Uint8Array | undefined | null, timeout: number): number
+
+/**
+ * sendmsg of one buffer with at most one ancillary item (`anc_data` None
+ * for none): the common case (send_fds) without building arrays.
+ */
+export declare function sendmsgOne(fd: number, buf: Uint8Array, ancLevel: number, ancType: number, ancData: Uint8Array | undefined | null, flags: number, addr: Uint8Array | undefined | null, timeout: number): number
 
 export declare function sendto(fd: number, data: Uint8Array, flags: number, addr: Uint8Array, timeout: number): number
 

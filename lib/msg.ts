@@ -112,6 +112,15 @@ SocketImpl.prototype.sendmsg = function sendmsg(
       data.push(bytesLike(seq[2]))
     }
   }
+  if (bufs.length === 1 && data.length <= 1) {
+    // One buffer and at most one item (send_fds): no arrays for the addon to walk.
+    const d = data.length === 1 ? data[0] : null
+    const lv = data.length === 1 ? meta[0] : 0
+    const ty = data.length === 1 ? meta[1] : 0
+    return nativeCall('sendmsg', () =>
+      native.sendmsgOne(this._fd, bufs[0], lv, ty, d, fl, sa, this._t),
+    )
+  }
   return nativeCall('sendmsg', () => native.sendmsg(this._fd, bufs, meta, data, fl, sa, this._t))
 }
 
@@ -130,6 +139,24 @@ function received(
   return [r[0], r[1], r[2], r[3]]
 }
 
+// The counts of recvmsgOne: [nbytes, msg_flags, malformed]. Its own
+// ArrayBuffer keeps it off the V8 heap, so the addon can write to it directly.
+const counts = new Float64Array(new ArrayBuffer(3 * 8))
+
+/** recvmsg into one buffer: `[nbytes, ancdata, msg_flags, address]`. */
+function recvOne(
+  s: SocketImpl,
+  view: Uint8Array,
+  ancLen: number,
+  fl: number,
+  syscall: string,
+): [number, AncItem[], number, unknown] {
+  const extras = nativeCall(syscall, () => native.recvmsgOne(s._fd, view, ancLen, fl, s._t, counts))
+  if (counts[2]) process.emitWarning(MALFORMED, 'RuntimeWarning')
+  if (extras === null) return [counts[0], [], counts[1], null]
+  return [counts[0], extras[0], counts[1], extras[1]]
+}
+
 SocketImpl.prototype.recvmsg = function recvmsg(
   this: SocketImpl,
   bufsize: number,
@@ -143,9 +170,7 @@ SocketImpl.prototype.recvmsg = function recvmsg(
   if (size < 0) throw new ValueError('negative buffer size in recvmsg()')
   const ancLen = ancSize(anc)
   const buf = Buffer.allocUnsafe(size)
-  const [n, items, msgFlags, addr] = received(
-    nativeCall('recvmsg', () => native.recvmsgInto(this._fd, [buf], ancLen, fl, this._t)),
-  )
+  const [n, items, msgFlags, addr] = recvOne(this, buf, ancLen, fl, 'recvmsg')
   return [n === size ? buf : Buffer.from(buf.subarray(0, n)), items, msgFlags, addr]
 }
 
@@ -169,6 +194,7 @@ SocketImpl.prototype.recvmsg_into = function recvmsg_into(
     )
   })
   const ancLen = ancSize(anc)
+  if (views.length === 1) return recvOne(this, views[0], ancLen, fl, 'recvmsg_into')
   return received(
     nativeCall('recvmsg_into', () => native.recvmsgInto(this._fd, views, ancLen, fl, this._t)),
   )

@@ -152,3 +152,111 @@ pub fn sendfile(sock: i32, file: i32, offset: i64, count: i64, timeout: f64) -> 
     let count = (count >= 0).then_some(count as u64);
     Ok(sf::sendfile(sock, file, offset, count, Mode::from_secs(timeout)).js()? as f64)
 }
+
+/// sendmsg of one buffer with at most one ancillary item (`anc_data` None
+/// for none): the common case (send_fds) without building arrays.
+#[napi(catch_unwind)]
+#[allow(clippy::too_many_arguments)]
+pub fn sendmsg_one(
+    fd: i32,
+    buf: &[u8],
+    anc_level: i32,
+    anc_type: i32,
+    anc_data: Option<&[u8]>,
+    flags: i32,
+    addr: Option<&[u8]>,
+    timeout: f64,
+) -> Result<u32> {
+    let control = match anc_data {
+        Some(d) => msg::encode_control(&[(anc_level, anc_type, d)]).js()?,
+        None => Vec::new(),
+    };
+    let to = match addr {
+        Some(a) => Some(sockaddr(a)?),
+        None => None,
+    };
+    let n = msg::sendmsg(
+        fd,
+        &[buf],
+        &control,
+        flags,
+        to.as_ref(),
+        Mode::from_secs(timeout),
+    )
+    .js()?;
+    Ok(n as u32)
+}
+
+/// The ancillary items and address of a recvmsg, `null` when there are
+/// neither (the counts travel in the caller's `out` array).
+pub struct JsExtras(Option<msg::Received>);
+
+impl ToNapiValue for JsExtras {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        let Some(r) = val.0 else {
+            return Null::to_napi_value(env, Null);
+        };
+        let fds = msg::rights(&r.items);
+        let items: Vec<(i32, i32, Copied)> = r
+            .items
+            .into_iter()
+            .map(|i| (i.level, i.ty, Copied(i.data)))
+            .collect();
+        let out =
+            <(Vec<(i32, i32, Copied)>, JsAddress)>::to_napi_value(env, (items, decoded(&r.addr)));
+        if out.is_err() {
+            for fd in fds {
+                libc::close(fd);
+            }
+        }
+        out
+    }
+}
+
+impl TypeName for JsExtras {
+    fn type_name() -> &'static str {
+        "Extras"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Unknown
+    }
+}
+
+/// recvmsg into one buffer. `out` receives `[nbytes, msg_flags, malformed]`;
+/// returns `null` or `[[[level, type, data]...], address]`.
+#[napi(
+    catch_unwind,
+    ts_return_type = "null | [Array<[number, number, Buffer]>, unknown]"
+)]
+pub fn recvmsg_one(
+    fd: i32,
+    mut buf: Uint8ArraySlice,
+    ancbufsize: u32,
+    flags: i32,
+    timeout: f64,
+    mut out: Float64ArraySlice,
+) -> Result<JsExtras> {
+    // SAFETY: the views are alive for this call and nothing else writes to
+    // them while the syscall runs on this thread.
+    let view = unsafe { buf.as_mut() };
+    let out = unsafe { out.as_mut() };
+    let r = msg::recvmsg(
+        fd,
+        &mut [view],
+        ancbufsize as usize,
+        flags,
+        Mode::from_secs(timeout),
+    )
+    .js()?;
+    if out.len() >= 3 {
+        out[0] = r.nbytes as f64;
+        out[1] = r.msg_flags as f64;
+        out[2] = r.malformed as u8 as f64;
+    }
+    let none = r.items.is_empty()
+        && matches!(
+            pysocket_core::addr::decode(&r.addr),
+            pysocket_core::addr::Address::None
+        );
+    Ok(JsExtras(if none { None } else { Some(r) }))
+}
