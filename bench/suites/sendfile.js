@@ -1,17 +1,21 @@
-// sendfile() of a 1 GiB sparse file over TCP loopback, pysocket against
-// CPython's socket.sendfile. The same Python drain process reads the bytes
-// in both cases; the sender times accept-to-close. Interleaved rounds,
-// medians, a markdown table. The file lives in os.tmpdir() and is removed.
 'use strict'
+// sendfile() of a 1 GiB sparse file over TCP loopback. Contenders: pysocket's
+// socket.sendfile, CPython's socket.sendfile, and the same syscalls from Rust
+// (the baseline, crates/core/examples/msg_baseline.rs). Each contender is a
+// child process that listens, prints its port, and times accept-to-close; the
+// same Python reader drains every run. Rounds are interleaved and rotated;
+// the table shows medians and ratios (time, lower is better). The file is
+// created in os.tmpdir() and removed afterwards.
 const { execFileSync, spawn } = require('node:child_process')
 const fs = require('node:fs')
 const os = require('node:os')
 const path = require('node:path')
+const readline = require('node:readline')
 
-const socket = require(path.join(__dirname, '..', '..', 'index.js'))
-
+const ROOT = path.resolve(__dirname, '..', '..')
 const SIZE = Number(process.env.SENDFILE_BYTES || 2 ** 30)
-const ROUNDS = Number(process.env.ROUNDS || 3)
+const ROUNDS = Number(process.env.PYSOCKET_BENCH_ROUNDS || 5)
+const PYTHON = process.env.PYTHON || 'python3'
 
 const DRAIN = `
 import socket, sys
@@ -25,59 +29,74 @@ while True:
 print(n)
 `
 
-function drain(port) {
-  const child = spawn('python3', ['-c', DRAIN, String(port)], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  let out = ''
-  child.stdout.on('data', (d) => (out += d))
-  return new Promise((resolve, reject) => {
-    child.on('error', reject)
-    child.on('exit', () => resolve(Number(out)))
-  })
-}
+const NODE = `
+const fs = require('node:fs')
+const socket = require(process.argv[1])
+const srv = socket.create_server(['127.0.0.1', 0])
+console.log(srv.getsockname()[1])
+const [conn] = srv.accept()
+const fd = fs.openSync(process.argv[2], 'r')
+const t0 = process.hrtime.bigint()
+const sent = conn.sendfile(fd)
+conn.close()
+console.log(Number(process.hrtime.bigint() - t0) / 1e9, sent)
+`
 
-async function nodeRun(file) {
-  const srv = socket.create_server(['127.0.0.1', 0])
-  const [, port] = srv.getsockname()
-  const done = drain(port)
-  const [conn] = srv.accept()
-  const fd = fs.openSync(file, 'r')
-  const t0 = process.hrtime.bigint()
-  const sent = conn.sendfile(fd)
-  conn.close()
-  const secs = Number(process.hrtime.bigint() - t0) / 1e9
-  fs.closeSync(fd)
-  srv.close()
-  const got = await done
-  if (sent !== SIZE || got !== SIZE)
-    throw new Error(`sent ${sent}, drained ${got}, expected ${SIZE}`)
-  return secs
-}
-
-const SENDER = `
-import socket, sys, time, subprocess
+const PY = `
+import socket, sys, time
 srv = socket.create_server(('127.0.0.1', 0))
-port = srv.getsockname()[1]
-p = subprocess.Popen([sys.executable, '-c', sys.argv[2], str(port)], stdout=subprocess.PIPE)
+print(srv.getsockname()[1], flush=True)
 conn, _ = srv.accept()
 f = open(sys.argv[1], 'rb')
 t0 = time.perf_counter()
 sent = conn.sendfile(f)
 conn.close()
-secs = time.perf_counter() - t0
-got = int(p.communicate()[0])
-assert sent == got, (sent, got)
-print(secs, sent)
+print(time.perf_counter() - t0, sent)
 `
 
-function pyRun(file) {
-  const [secs, sent] = execFileSync('python3', ['-c', SENDER, file, DRAIN], { encoding: 'utf8' })
-    .trim()
-    .split(' ')
-    .map(Number)
-  if (sent !== SIZE) throw new Error(`CPython sent ${sent}`)
-  return secs
+function baselineExe() {
+  execFileSync(
+    'cargo',
+    ['build', '--release', '--offline', '-q', '-p', 'pysocket-core', '--example', 'msg_baseline'],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
+  )
+  const target = process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target')
+  return path.join(target, 'release', 'examples', 'msg_baseline')
+}
+
+/** Runs one sender: it prints its port, the drain connects, it prints "secs sent". */
+function runSender(cmd, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'inherit'] })
+    const lines = readline.createInterface({ input: child.stdout })
+    let drained = null
+    let result = null
+    child.on('error', reject)
+    lines.on('line', (line) => {
+      if (drained === null) {
+        drained = new Promise((res, rej) => {
+          const d = spawn(PYTHON, ['-c', DRAIN, line.trim()], {
+            stdio: ['ignore', 'pipe', 'inherit'],
+          })
+          let out = ''
+          d.stdout.on('data', (x) => (out += x))
+          d.on('error', rej)
+          d.on('exit', () => res(Number(out)))
+        })
+      } else {
+        result = line.trim().split(/\s+/).map(Number)
+      }
+    })
+    child.on('close', async (code) => {
+      const got = await drained
+      if (code !== 0 || result === null) return reject(new Error(`${cmd} exited with ${code}`))
+      const [secs, sent] = result
+      if (sent !== SIZE || got !== SIZE) {
+        return reject(new Error(`${cmd}: sent ${sent}, drained ${got}, expected ${SIZE}`))
+      }
+      resolve(secs)
+    })
+  })
 }
 
 function median(xs) {
@@ -86,29 +105,39 @@ function median(xs) {
 }
 
 async function main() {
+  const exe = baselineExe()
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pysocket-bench-'))
   const file = path.join(dir, 'sparse')
   try {
     fs.closeSync(fs.openSync(file, 'w'))
     fs.truncateSync(file, SIZE)
-    const node = []
-    const py = []
-    for (let r = 0; r < ROUNDS; r++) {
-      node.push(await nodeRun(file))
-      py.push(pyRun(file))
+    const contenders = {
+      baseline: () => runSender(exe, ['sendfile', file]),
+      pysocket: () => runSender(process.execPath, ['-e', NODE, path.join(ROOT, 'index.js'), file]),
+      CPython: () => runSender(PYTHON, ['-c', PY, file]),
     }
-    const n = median(node)
-    const p = median(py)
+    const names = Object.keys(contenders)
+    const times = Object.fromEntries(names.map((n) => [n, []]))
+    for (let r = 0; r < ROUNDS; r++) {
+      const order = names.slice(r % names.length).concat(names.slice(0, r % names.length))
+      for (const name of order) times[name].push(await contenders[name]())
+    }
+    const med = Object.fromEntries(names.map((n) => [n, median(times[n])]))
     const gib = SIZE / 2 ** 30
-    console.log('### sendfile (sparse file over TCP loopback, drained by one Python reader)\n')
     console.log(
-      '| case | pysocket (s) | CPython (s) | pysocket GiB/s | CPython GiB/s | ratio (CPython time / pysocket time) |',
+      '### sendfile: sparse file over TCP loopback, one Python reader (time, lower is better)\n',
     )
+    console.log('| case | contender | median (s) | GiB/s | ratio to baseline | ratio to CPython |')
     console.log('|---|---|---|---|---|---|')
+    for (const name of names) {
+      console.log(
+        `| ${gib.toFixed(2)} GiB | ${name} | ${med[name].toFixed(3)} | ${(gib / med[name]).toFixed(2)} | ` +
+          `${(med[name] / med.baseline).toFixed(2)}x | ${(med[name] / med.CPython).toFixed(2)}x |`,
+      )
+    }
     console.log(
-      `| ${gib.toFixed(2)} GiB | ${n.toFixed(3)} | ${p.toFixed(3)} | ${(gib / n).toFixed(2)} | ${(gib / p).toFixed(2)} | ${(p / n).toFixed(2)}x |`,
+      `\nmedians of ${ROUNDS} rotated rounds; ratios are time / other's time (below 1 is faster).`,
     )
-    console.log(`\nmedian of ${ROUNDS} interleaved rounds; ratio > 1 means pysocket is faster.`)
   } finally {
     fs.rmSync(dir, { recursive: true, force: true })
   }
