@@ -205,12 +205,15 @@ mod tests {
     use std::os::fd::AsRawFd;
 
     fn temp_file(data: &[u8]) -> std::fs::File {
-        let path = std::env::temp_dir().join(format!("pysocket-sendfile-{}", std::process::id()));
+        // Tests run in parallel threads of one process: one name each.
+        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path =
+            std::env::temp_dir().join(format!("pysocket-sendfile-{}-{n}", std::process::id()));
         let mut f = std::fs::OpenOptions::new()
             .read(true)
             .write(true)
-            .create(true)
-            .truncate(true)
+            .create_new(true)
             .open(&path)
             .unwrap();
         std::fs::remove_file(&path).unwrap();
