@@ -11,6 +11,7 @@ export {
   herror,
   ValueError,
   OverflowError,
+  MemoryError,
   BlockingIOError,
   ChildProcessError,
   ConnectionError,

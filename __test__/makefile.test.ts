@@ -1,5 +1,6 @@
 import test from 'ava'
 import { execFileSync } from 'node:child_process'
+import fc from 'fast-check'
 
 import * as socket from '../index'
 
@@ -327,4 +328,65 @@ print(json.dumps(out))`)
     a.close()
     b.close()
   })
+})
+
+test('no argument of any type crashes makefile or its files (property)', (t) => {
+  const [a, b] = socket.socketpair()
+  a.setblocking(false)
+  const allowed = [
+    'TypeError',
+    'ValueError',
+    'OverflowError',
+    'OSError',
+    'BlockingIOError',
+    'LookupError',
+    'UnsupportedOperation',
+  ]
+  const files: any[] = []
+  const calls: Array<(v: any) => unknown> = [
+    (v) => files.push(a.makefile(v)),
+    (v) => files.push(a.makefile('rb', v)),
+    (v) => files.push(a.makefile('r', null, { encoding: v })),
+    (v) => files.push(a.makefile('r', null, { newline: v })),
+    (v) => {
+      const f = a.makefile('rb')
+      files.push(f)
+      return f.read(v)
+    },
+    (v) => {
+      const f = a.makefile('wb')
+      files.push(f)
+      return f.write(v)
+    },
+    (v) => {
+      const f = a.makefile('w')
+      files.push(f)
+      return f.write(v)
+    },
+  ]
+  fc.assert(
+    fc.property(
+      fc.anything({ withTypedArray: true, withBigInt: true }),
+      fc.nat(calls.length - 1),
+      (v, i) => {
+        try {
+          calls[i](v)
+        } catch (e) {
+          if (!allowed.includes((e as Error).name)) throw e
+        }
+        return true
+      },
+    ),
+    { numRuns: 300 },
+  )
+  for (const f of files) {
+    try {
+      f.close()
+    } catch {
+      // A write that could not be flushed.
+    }
+  }
+  a.close()
+  b.close()
+  t.pass()
 })

@@ -641,3 +641,79 @@ print(json.dumps(out))`)
   a.close()
   b.close()
 })
+
+test('any fd count and payload round-trips through send_fds/recv_fds (property)', (t) => {
+  const file = fs.openSync(__filename, 'r')
+  const ino = fs.fstatSync(file).ino
+  const [a, b] = pair(socket.SOCK_SEQPACKET)
+  fc.assert(
+    fc.property(
+      fc.integer({ min: 0, max: 32 }),
+      fc.uint8Array({ minLength: 1, maxLength: 512 }),
+      (k, payload) => {
+        socket.send_fds(a, [payload], Array(k).fill(file))
+        const [data, fds, flags] = socket.recv_fds(b, 1024, 32)
+        const same = fds.every((fd) => fs.fstatSync(fd).ino === ino)
+        for (const fd of fds) fs.closeSync(fd)
+        return Buffer.from(payload).equals(data) && fds.length === k && same && flags === 0
+      },
+    ),
+    { numRuns: 100 },
+  )
+  fs.closeSync(file)
+  a.close()
+  b.close()
+  t.pass()
+})
+
+test('no input of any type crashes: Python exception classes only (property)', (t) => {
+  const [a, b] = pair(socket.SOCK_DGRAM)
+  a.setblocking(false)
+  b.setblocking(false)
+  const allowed = [
+    'TypeError',
+    'ValueError',
+    'OverflowError',
+    'MemoryError',
+    'BlockingIOError',
+    'OSError',
+  ]
+  const calls: Array<(v: any) => unknown> = [
+    (v) => a.sendmsg(v),
+    (v) => a.sendmsg([Buffer.from('x')], v),
+    (v) => a.sendmsg([Buffer.from('x')], [v]),
+    (v) => a.sendmsg([Buffer.from('x')], [], v),
+    (v) => b.recvmsg(v),
+    (v) => b.recvmsg(1, v),
+    (v) => b.recvmsg_into(v),
+    (v) => b.recvmsg_into([Buffer.alloc(1)], v),
+    (v) => socket.CMSG_LEN(v),
+    (v) => socket.CMSG_SPACE(v),
+    (v) => socket.send_fds(a, [Buffer.from('x')], v),
+    (v) => socket.recv_fds(b, 1, v),
+  ]
+  fc.assert(
+    fc.property(
+      fc.anything({ withTypedArray: true, withBigInt: true }),
+      fc.nat(calls.length - 1),
+      (v, i) => {
+        try {
+          calls[i](v)
+        } catch (e) {
+          if (!allowed.includes((e as Error).name)) throw e
+        }
+        // Drain whatever a successful call sent.
+        try {
+          b.recv(65536)
+        } catch {
+          // Nothing there.
+        }
+        return true
+      },
+    ),
+    { numRuns: 500 },
+  )
+  a.close()
+  b.close()
+  t.pass()
+})

@@ -1,6 +1,7 @@
 import test from 'ava'
 import { execFileSync, spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
+import fc from 'fast-check'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -247,4 +248,37 @@ c.on('end', () => { process.stdout.write(JSON.stringify([n, h.digest('hex')])) }
   } finally {
     cleanup()
   }
+})
+
+test('no argument of any type crashes sendfile: Python exception classes only (property)', (t) => {
+  const [p, cleanup] = tempFile('0123456789')
+  const fd = fs.openSync(p, 'r')
+  const [a, b] = socket.socketpair()
+  const allowed = ['TypeError', 'ValueError', 'OverflowError', 'OSError', 'BlockingIOError']
+  const calls: Array<(v: any) => unknown> = [
+    (v) => a.sendfile(v),
+    (v) => a.sendfile(fd, v),
+    (v) => a.sendfile(fd, 0, v),
+  ]
+  fc.assert(
+    fc.property(
+      fc.anything({ withTypedArray: true, withBigInt: true }),
+      fc.nat(calls.length - 1),
+      (v, i) => {
+        try {
+          calls[i](v)
+        } catch (e) {
+          if (!allowed.includes((e as Error).name)) throw e
+        }
+        drain(b)
+        return true
+      },
+    ),
+    { numRuns: 300 },
+  )
+  fs.closeSync(fd)
+  a.close()
+  b.close()
+  cleanup()
+  t.pass()
 })

@@ -196,3 +196,7 @@ export function fromNative(e: unknown, syscall?: string): unknown {
   }
   return e
 }
+
+/** Python's MemoryError: an allocation Python would attempt cannot be made. */
+export class MemoryError extends Error {}
+named(MemoryError, 'MemoryError')

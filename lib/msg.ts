@@ -6,7 +6,7 @@ import { endianness } from 'node:os'
 
 import { bytesLike, cInt, index, ssize } from './args'
 import { encodeAddress } from './address'
-import { OSError, OverflowError, ValueError } from './errors'
+import { MemoryError, OSError, OverflowError, ValueError } from './errors'
 import { pyTypeName } from './pytypes'
 import { SocketImpl, nativeCall } from './socket'
 import * as C from './constants'
@@ -124,6 +124,16 @@ SocketImpl.prototype.sendmsg = function sendmsg(
   return nativeCall('sendmsg', () => native.sendmsg(this._fd, bufs, meta, data, fl, sa, this._t))
 }
 
+/** A buffer of `size` bytes, or MemoryError where Node cannot make one. */
+function allocate(size: number): Buffer {
+  try {
+    return Buffer.allocUnsafe(size)
+  } catch (e) {
+    if (e instanceof RangeError) throw new MemoryError()
+    throw e
+  }
+}
+
 /** The checked ancbufsize, as CPython's sock_recvmsg_guts. */
 function ancSize(ancbufsize: number): number {
   if (ancbufsize < 0 || ancbufsize > SOCKLEN_T_LIMIT) {
@@ -169,7 +179,7 @@ SocketImpl.prototype.recvmsg = function recvmsg(
   const fl = cInt(flags)
   if (size < 0) throw new ValueError('negative buffer size in recvmsg()')
   const ancLen = ancSize(anc)
-  const buf = Buffer.allocUnsafe(size)
+  const buf = allocate(size)
   const [n, items, msgFlags, addr] = recvOne(this, buf, ancLen, fl, 'recvmsg')
   return [n === size ? buf : Buffer.from(buf.subarray(0, n)), items, msgFlags, addr]
 }

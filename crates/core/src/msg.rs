@@ -291,6 +291,11 @@ pub fn recvmsg(
         std::slice::from_raw_parts(control.as_ptr().cast::<u8>(), controllen.min(ancbufsize))
     };
     let decoded = decode_control(bytes);
+    // Without MSG_CMSG_CLOEXEC, mark received fds close-on-exec right away.
+    #[cfg(not(any(target_os = "linux", target_os = "android", target_os = "freebsd")))]
+    for fd in rights(&decoded.items) {
+        let _ = crate::sys::set_inheritable(fd, false);
+    }
     // Linux echoes MSG_CMSG_CLOEXEC in msg_flags: hide it unless the caller asked.
     let added = cloexec_flag() & !flags;
     let msg_flags = msg_flags & !added;
