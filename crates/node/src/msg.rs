@@ -31,10 +31,15 @@ pub fn sendmsg(
     addr: Option<&[u8]>,
     timeout: f64,
 ) -> Result<u32> {
+    if anc_meta.len() != 2 * anc_data.len() {
+        return Err(crate::error::to_js(pysocket_core::Error::Value(
+            "ancillary data levels and types do not match the items".into(),
+        )));
+    }
     let items: Vec<(i32, i32, &[u8])> = anc_data
         .iter()
-        .enumerate()
-        .map(|(i, d)| (anc_meta[2 * i], anc_meta[2 * i + 1], &d[..]))
+        .zip(anc_meta.chunks_exact(2))
+        .map(|(d, m)| (m[0], m[1], &d[..]))
         .collect();
     let control = msg::encode_control(&items).js()?;
     let iov: Vec<&[u8]> = bufs.iter().map(|b| &b[..]).collect();
