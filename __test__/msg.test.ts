@@ -563,6 +563,30 @@ test('the sendmsg/recvmsg argument-error matrix matches CPython', (t) => {
       (a) =>
         a.sendmsg([Buffer.from('x')], [[socket.SOL_SOCKET, socket.SCM_RIGHTS, fdArray([999])]]),
     ],
+    [
+      'a.sendmsg([b"x"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, b"")])',
+      (a) =>
+        a.sendmsg([Buffer.from('x')], [[socket.SOL_SOCKET, socket.SCM_RIGHTS, Buffer.alloc(0)]]),
+    ],
+    [
+      'a.sendmsg([b"x"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, b"abc")])',
+      (a) =>
+        a.sendmsg([Buffer.from('x')], [[socket.SOL_SOCKET, socket.SCM_RIGHTS, Buffer.from('abc')]]),
+    ],
+    [
+      'a.sendmsg([b"x"], [(socket.SOL_SOCKET, 12345, b"abcd")])',
+      (a) => a.sendmsg([Buffer.from('x')], [[socket.SOL_SOCKET, 12345, Buffer.from('abcd')]]),
+    ],
+    [
+      'a.sendmsg([b"x"], [(socket.SOL_SOCKET, socket.SCM_RIGHTS, array.array("i", [0]))] * 2)',
+      (a) =>
+        a.sendmsg(
+          [Buffer.from('x')],
+          Array(2).fill([socket.SOL_SOCKET, socket.SCM_RIGHTS, fdArray([0])]),
+        ),
+    ],
+    ['a.sendmsg([], [])', (a) => a.sendmsg([], [])],
+    ['a.sendmsg([b""] * 3)', (a) => a.sendmsg([Buffer.alloc(0), Buffer.alloc(0), Buffer.alloc(0)])],
     ['a.sendmsg([b"x"], [], "a")', (a) => a.sendmsg([Buffer.from('x')], [], 'a' as any)],
     ['a.sendmsg([b"x"], [], 2**31)', (a) => a.sendmsg([Buffer.from('x')], [], 2 ** 31)],
     [
