@@ -19,6 +19,12 @@ export declare function bind(fd: number, addr: Uint8Array): void
 
 export declare function close(fd: number): void
 
+/** `CMSG_LEN(length)`, -1 where CPython raises OverflowError. */
+export declare function cmsgLen(length: number): number
+
+/** `CMSG_SPACE(length)`, -1 where CPython raises OverflowError. */
+export declare function cmsgSpace(length: number): number
+
 export declare function connect(fd: number, addr: Uint8Array, timeout: number): void
 
 /** Every constant of this build as `[name, value]` pairs. */
@@ -135,12 +141,33 @@ export declare function recvfromInto(fd: number, buf: Uint8Array, nbytes: number
 /** recv into the first `nbytes` of `buf`; returns the count received. */
 export declare function recvInto(fd: number, buf: Uint8Array, nbytes: number, flags: number, timeout: number): number
 
+/** recvmsg into `bufs`: `[nbytes, [[level, type, data]...], msg_flags, address, malformed]`. */
+export declare function recvmsgInto(fd: number, bufs: Array<Uint8Array>, ancbufsize: number, flags: number, timeout: number): [number, Array<[number, number, Buffer]>, number, unknown, boolean]
+
+/**
+ * recvmsg into one buffer. `out` receives `[nbytes, msg_flags, malformed]`;
+ * returns `null` or `[[[level, type, data]...], address]`.
+ */
+export declare function recvmsgOne(fd: number, buf: Uint8Array, ancbufsize: number, flags: number, timeout: number, out: Float64Array): null | [Array<[number, number, Buffer]>, unknown]
+
 export declare function send(fd: number, data: Uint8Array, flags: number, timeout: number): number
 
 export declare function sendall(fd: number, data: Uint8Array, flags: number, timeout: number): void
 
+/** sendfile from `file` at `offset`; `count` negative for all. Returns the bytes sent. */
+export declare function sendfile(sock: number, file: number, offset: number, count: number, timeout: number): number
+
+/** sendmsg: `ancMeta` holds `[level, type]` per item of `ancData`. */
+export declare function sendmsg(fd: number, bufs: Array<Uint8Array>, ancMeta: Array<number>, ancData: Array<Uint8Array>, flags: number, addr: Uint8Array | undefined | null, timeout: number): number
+
 /** sendmsg with the AF_ALG control messages; `assoclen` -1 for none. */
 export declare function sendmsgAfalg(fd: number, bufs: Array<Buffer>, op: number, iv: Buffer | undefined | null, assoclen: number, flags: number, timeout: number): number
+
+/**
+ * sendmsg of one buffer with at most one ancillary item (`anc_data` None
+ * for none): the common case (send_fds) without building arrays.
+ */
+export declare function sendmsgOne(fd: number, buf: Uint8Array, ancLevel: number, ancType: number, ancData: Uint8Array | undefined | null, flags: number, addr: Uint8Array | undefined | null, timeout: number): number
 
 export declare function sendto(fd: number, data: Uint8Array, flags: number, addr: Uint8Array, timeout: number): number
 

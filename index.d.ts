@@ -1,5 +1,5 @@
 export * from './lib/constants';
-export { OSError, error, timeout, gaierror, herror, ValueError, OverflowError, BlockingIOError, ChildProcessError, ConnectionError, BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError, FileExistsError, FileNotFoundError, InterruptedError, IsADirectoryError, NotADirectoryError, PermissionError, ProcessLookupError, TimeoutError, } from './lib/errors';
+export { OSError, error, timeout, gaierror, herror, ValueError, OverflowError, MemoryError, BlockingIOError, ChildProcessError, ConnectionError, BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError, FileExistsError, FileNotFoundError, InterruptedError, IsADirectoryError, NotADirectoryError, PermissionError, ProcessLookupError, TimeoutError, } from './lib/errors';
 export { socket, SocketType, getdefaulttimeout, setdefaulttimeout } from './lib/socket';
 export type { SocketConstructor, SocketOptions } from './lib/socket';
 export { socketpair, fromfd, close, has_ipv6, create_connection, create_server, has_dualstack_ipv6, } from './lib/create';
@@ -9,3 +9,11 @@ export type { AddrInfo } from './lib/netdb';
 export type { Address } from './lib/address';
 export { BDADDR_ANY, BDADDR_LOCAL, get_local_cid, SystemError } from './lib/family';
 export type { AfalgOptions } from './lib/family';
+import './lib/msg';
+import './lib/sendfile';
+import './lib/makefile';
+export { send_fds, recv_fds, CMSG_LEN, CMSG_SPACE } from './lib/msg';
+export type { AncItem } from './lib/msg';
+export type { SendfileSource } from './lib/sendfile';
+export { SocketIO, UnsupportedOperation } from './lib/makefile';
+export type { MakefileOptions, SocketFile } from './lib/makefile';

@@ -11,6 +11,7 @@ export {
   herror,
   ValueError,
   OverflowError,
+  MemoryError,
   BlockingIOError,
   ChildProcessError,
   ConnectionError,
@@ -44,3 +45,11 @@ export type { AddrInfo } from './lib/netdb'
 export type { Address } from './lib/address'
 export { BDADDR_ANY, BDADDR_LOCAL, get_local_cid, SystemError } from './lib/family'
 export type { AfalgOptions } from './lib/family'
+import './lib/msg'
+import './lib/sendfile'
+import './lib/makefile'
+export { send_fds, recv_fds, CMSG_LEN, CMSG_SPACE } from './lib/msg'
+export type { AncItem } from './lib/msg'
+export type { SendfileSource } from './lib/sendfile'
+export { SocketIO, UnsupportedOperation } from './lib/makefile'
+export type { MakefileOptions, SocketFile } from './lib/makefile'

@@ -10,7 +10,9 @@ mod ffi;
 pub mod fsname;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub mod kernel;
+pub mod msg;
 pub mod netdb;
+pub mod sendfile;
 pub mod sys;
 pub mod wait;
 

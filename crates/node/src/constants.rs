@@ -391,6 +391,32 @@ const FAMILIES: &[(&str, i64)] = &[];
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 const FAMILIES_KERNEL: &[(&str, i64)] = &[];
 // ---- end families ----
+// recvmsg/sendmsg: ancillary data levels, types and the options that ask for them.
+const RECVMSG_COMMON: &[(&str, i64)] = table![SCM_RIGHTS, IPV6_RECVPKTINFO, IPV6_PKTINFO];
+
+// recvmsg/sendmsg, Linux only.
+#[cfg(any(target_os = "linux", target_os = "android"))]
+const RECVMSG_PLATFORM: &[(&str, i64)] = table![
+    SCM_CREDENTIALS,
+    SO_PASSCRED,
+    SO_PEERCRED,
+    IP_PKTINFO,
+    IP_RECVTOS,
+    IP_RECVTTL,
+    IP_RECVOPTS,
+    IP_RETOPTS,
+    IPV6_RECVTCLASS,
+    IPV6_TCLASS,
+    IPV6_RECVHOPLIMIT,
+    IPV6_HOPLIMIT,
+    SO_TIMESTAMP,
+    SO_TIMESTAMPNS,
+    SCM_TIMESTAMP,
+    SCM_TIMESTAMPNS,
+    MSG_CMSG_CLOEXEC,
+];
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+const RECVMSG_PLATFORM: &[(&str, i64)] = &[];
 
 /// Every constant of this build as `[name, value]` pairs.
 #[napi(catch_unwind)]
@@ -400,6 +426,8 @@ pub fn constants() -> Vec<(&'static str, i64)> {
         .chain(PLATFORM.iter())
         .chain(FAMILIES.iter())
         .chain(FAMILIES_KERNEL.iter())
+        .chain(RECVMSG_COMMON.iter())
+        .chain(RECVMSG_PLATFORM.iter())
         .copied()
         .collect()
 }

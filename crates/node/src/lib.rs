@@ -11,5 +11,6 @@ mod constants;
 mod error;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod families;
+mod msg;
 mod netdb;
 mod socket;

@@ -1,0 +1,267 @@
+//! Bindings of sendmsg/recvmsg, CMSG_LEN/CMSG_SPACE and sendfile. Buffers
+//! are borrowed views of the caller's typed arrays for the length of the call.
+
+use napi::bindgen_prelude::*;
+use napi_derive::napi;
+use pysocket_core::{msg, sendfile as sf, Mode};
+
+use crate::address::{decoded, sockaddr, JsAddress};
+use crate::error::{Js, Result};
+
+/// `CMSG_LEN(length)`, -1 where CPython raises OverflowError.
+#[napi(catch_unwind)]
+pub fn cmsg_len(length: i64) -> i64 {
+    msg::cmsg_len(length).map_or(-1, |v| v as i64)
+}
+
+/// `CMSG_SPACE(length)`, -1 where CPython raises OverflowError.
+#[napi(catch_unwind)]
+pub fn cmsg_space(length: i64) -> i64 {
+    msg::cmsg_space(length).map_or(-1, |v| v as i64)
+}
+
+/// sendmsg: `ancMeta` holds `[level, type]` per item of `ancData`.
+#[napi(catch_unwind)]
+pub fn sendmsg(
+    fd: i32,
+    bufs: Vec<Uint8ArraySlice>,
+    anc_meta: Vec<i32>,
+    anc_data: Vec<Uint8ArraySlice>,
+    flags: i32,
+    addr: Option<&[u8]>,
+    timeout: f64,
+) -> Result<u32> {
+    if anc_meta.len() != 2 * anc_data.len() {
+        return Err(crate::error::to_js(pysocket_core::Error::Value(
+            "ancillary data levels and types do not match the items".into(),
+        )));
+    }
+    let items: Vec<(i32, i32, &[u8])> = anc_data
+        .iter()
+        .zip(anc_meta.chunks_exact(2))
+        .map(|(d, m)| (m[0], m[1], &d[..]))
+        .collect();
+    let control = msg::encode_control(&items).js()?;
+    let iov: Vec<&[u8]> = bufs.iter().map(|b| &b[..]).collect();
+    let to = match addr {
+        Some(a) => Some(sockaddr(a)?),
+        None => None,
+    };
+    let n = msg::sendmsg(
+        fd,
+        &iov,
+        &control,
+        flags,
+        to.as_ref(),
+        Mode::from_secs(timeout),
+    )
+    .js()?;
+    Ok(n as u32)
+}
+
+/// Bytes handed to JavaScript as a copied Buffer: for the small items of
+/// ancillary data a copy is cheaper than an external buffer with a finaliser.
+struct Copied(Vec<u8>);
+
+impl ToNapiValue for Copied {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        let mut data = std::ptr::null_mut();
+        let mut out = std::ptr::null_mut();
+        let status = sys::napi_create_buffer_copy(
+            env,
+            val.0.len(),
+            val.0.as_ptr().cast(),
+            &mut data,
+            &mut out,
+        );
+        if status != sys::Status::napi_ok {
+            return Err(napi::Error::new(
+                napi::Status::GenericFailure,
+                "napi_create_buffer_copy failed",
+            ));
+        }
+        Ok(out)
+    }
+}
+
+/// What recvmsg returns to the TypeScript layer.
+pub struct JsReceived(msg::Received);
+
+impl ToNapiValue for JsReceived {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        let r = val.0;
+        let fds = msg::rights(&r.items);
+        let items: Vec<(i32, i32, Copied)> = r
+            .items
+            .into_iter()
+            .map(|i| (i.level, i.ty, Copied(i.data)))
+            .collect();
+        let out = <(u32, Vec<(i32, i32, Copied)>, i32, JsAddress, bool)>::to_napi_value(
+            env,
+            (
+                r.nbytes as u32,
+                items,
+                r.msg_flags,
+                decoded(&r.addr),
+                r.malformed,
+            ),
+        );
+        if out.is_err() {
+            // Nothing will see these fds: close them rather than leak them.
+            for fd in fds {
+                libc::close(fd);
+            }
+        }
+        out
+    }
+}
+
+impl TypeName for JsReceived {
+    fn type_name() -> &'static str {
+        "Received"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
+}
+
+/// recvmsg into `bufs`: `[nbytes, [[level, type, data]...], msg_flags, address, malformed]`.
+#[napi(
+    catch_unwind,
+    ts_return_type = "[number, Array<[number, number, Buffer]>, number, unknown, boolean]"
+)]
+pub fn recvmsg_into(
+    fd: i32,
+    mut bufs: Vec<Uint8ArraySlice>,
+    ancbufsize: u32,
+    flags: i32,
+    timeout: f64,
+) -> Result<JsReceived> {
+    // SAFETY: the views are alive for this call and nothing else writes to
+    // them while the syscall runs on this thread.
+    let mut views: Vec<&mut [u8]> = bufs.iter_mut().map(|b| unsafe { b.as_mut() }).collect();
+    let r = msg::recvmsg(
+        fd,
+        &mut views,
+        ancbufsize as usize,
+        flags,
+        Mode::from_secs(timeout),
+    )
+    .js()?;
+    Ok(JsReceived(r))
+}
+
+/// sendfile from `file` at `offset`; `count` negative for all. Returns the bytes sent.
+#[napi(catch_unwind)]
+pub fn sendfile(sock: i32, file: i32, offset: i64, count: i64, timeout: f64) -> Result<f64> {
+    let count = (count >= 0).then_some(count as u64);
+    Ok(sf::sendfile(sock, file, offset, count, Mode::from_secs(timeout)).js()? as f64)
+}
+
+/// sendmsg of one buffer with at most one ancillary item (`anc_data` None
+/// for none): the common case (send_fds) without building arrays.
+#[napi(catch_unwind)]
+#[allow(clippy::too_many_arguments)]
+pub fn sendmsg_one(
+    fd: i32,
+    buf: &[u8],
+    anc_level: i32,
+    anc_type: i32,
+    anc_data: Option<&[u8]>,
+    flags: i32,
+    addr: Option<&[u8]>,
+    timeout: f64,
+) -> Result<u32> {
+    let control = match anc_data {
+        Some(d) => msg::encode_control(&[(anc_level, anc_type, d)]).js()?,
+        None => Vec::new(),
+    };
+    let to = match addr {
+        Some(a) => Some(sockaddr(a)?),
+        None => None,
+    };
+    let n = msg::sendmsg(
+        fd,
+        &[buf],
+        &control,
+        flags,
+        to.as_ref(),
+        Mode::from_secs(timeout),
+    )
+    .js()?;
+    Ok(n as u32)
+}
+
+/// The ancillary items and address of a recvmsg, `null` when there are
+/// neither (the counts travel in the caller's `out` array).
+pub struct JsExtras(Option<msg::Received>);
+
+impl ToNapiValue for JsExtras {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        let Some(r) = val.0 else {
+            return Null::to_napi_value(env, Null);
+        };
+        let fds = msg::rights(&r.items);
+        let items: Vec<(i32, i32, Copied)> = r
+            .items
+            .into_iter()
+            .map(|i| (i.level, i.ty, Copied(i.data)))
+            .collect();
+        let out =
+            <(Vec<(i32, i32, Copied)>, JsAddress)>::to_napi_value(env, (items, decoded(&r.addr)));
+        if out.is_err() {
+            for fd in fds {
+                libc::close(fd);
+            }
+        }
+        out
+    }
+}
+
+impl TypeName for JsExtras {
+    fn type_name() -> &'static str {
+        "Extras"
+    }
+    fn value_type() -> ValueType {
+        ValueType::Unknown
+    }
+}
+
+/// recvmsg into one buffer. `out` receives `[nbytes, msg_flags, malformed]`;
+/// returns `null` or `[[[level, type, data]...], address]`.
+#[napi(
+    catch_unwind,
+    ts_return_type = "null | [Array<[number, number, Buffer]>, unknown]"
+)]
+pub fn recvmsg_one(
+    fd: i32,
+    mut buf: Uint8ArraySlice,
+    ancbufsize: u32,
+    flags: i32,
+    timeout: f64,
+    mut out: Float64ArraySlice,
+) -> Result<JsExtras> {
+    // SAFETY: the views are alive for this call and nothing else writes to
+    // them while the syscall runs on this thread.
+    let view = unsafe { buf.as_mut() };
+    let out = unsafe { out.as_mut() };
+    let r = msg::recvmsg(
+        fd,
+        &mut [view],
+        ancbufsize as usize,
+        flags,
+        Mode::from_secs(timeout),
+    )
+    .js()?;
+    if out.len() >= 3 {
+        out[0] = r.nbytes as f64;
+        out[1] = r.msg_flags as f64;
+        out[2] = r.malformed as u8 as f64;
+    }
+    let none = r.items.is_empty()
+        && matches!(
+            pysocket_core::addr::decode(&r.addr),
+            pysocket_core::addr::Address::None
+        );
+    Ok(JsExtras(if none { None } else { Some(r) }))
+}
