@@ -15,7 +15,6 @@ use std::ffi::CStr;
 use std::mem;
 use std::os::fd::RawFd;
 
-
 use crate::error::{Error, Result};
 
 /// A decoded address of one of the families of this module, in the shape of
