@@ -5,7 +5,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use pysocket_core::{msg, sendfile as sf, Mode};
 
-use crate::address::{decoded, sockaddr, JsAddress};
+use crate::address::{decoded_on, sockaddr, JsAddress};
 use crate::error::{Js, Result};
 
 /// `CMSG_LEN(length)`, -1 where CPython raises OverflowError.
@@ -85,11 +85,13 @@ impl ToNapiValue for Copied {
 }
 
 /// What recvmsg returns to the TypeScript layer.
-pub struct JsReceived(msg::Received);
+/// The received message and the fd it came from (addresses of some
+/// families decode according to the socket's protocol).
+pub struct JsReceived(msg::Received, i32);
 
 impl ToNapiValue for JsReceived {
     unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
-        let r = val.0;
+        let (r, sock) = (val.0, val.1);
         let fds = msg::rights(&r.items);
         let items: Vec<(i32, i32, Copied)> = r
             .items
@@ -102,7 +104,7 @@ impl ToNapiValue for JsReceived {
                 r.nbytes as u32,
                 items,
                 r.msg_flags,
-                decoded(&r.addr),
+                decoded_on(sock, &r.addr),
                 r.malformed,
             ),
         );
@@ -148,7 +150,7 @@ pub fn recvmsg_into(
         Mode::from_secs(timeout),
     )
     .js()?;
-    Ok(JsReceived(r))
+    Ok(JsReceived(r, fd))
 }
 
 /// sendfile from `file` at `offset`; `count` negative for all. Returns the bytes sent.
@@ -194,10 +196,11 @@ pub fn sendmsg_one(
 
 /// The ancillary items and address of a recvmsg, `null` when there are
 /// neither (the counts travel in the caller's `out` array).
-pub struct JsExtras(Option<msg::Received>);
+pub struct JsExtras(Option<msg::Received>, i32);
 
 impl ToNapiValue for JsExtras {
     unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        let sock = val.1;
         let Some(r) = val.0 else {
             return Null::to_napi_value(env, Null);
         };
@@ -207,8 +210,10 @@ impl ToNapiValue for JsExtras {
             .into_iter()
             .map(|i| (i.level, i.ty, Copied(i.data)))
             .collect();
-        let out =
-            <(Vec<(i32, i32, Copied)>, JsAddress)>::to_napi_value(env, (items, decoded(&r.addr)));
+        let out = <(Vec<(i32, i32, Copied)>, JsAddress)>::to_napi_value(
+            env,
+            (items, decoded_on(sock, &r.addr)),
+        );
         if out.is_err() {
             for fd in fds {
                 libc::close(fd);
@@ -263,5 +268,5 @@ pub fn recvmsg_one(
             pysocket_core::addr::decode(&r.addr),
             pysocket_core::addr::Address::None
         );
-    Ok(JsExtras(if none { None } else { Some(r) }))
+    Ok(JsExtras(if none { None } else { Some(r) }, fd))
 }
