@@ -96,3 +96,6 @@ export declare function socket(family: number, ty: number, proto: number): numbe
 export declare function socketpair(family: number, ty: number, proto: number): [number, number]
 
 export declare function strerror(errno: number): string
+
+/** The string constants (`BDADDR_ANY`...) as `[name, value]` pairs. */
+export declare function stringConstants(): Array<[string, string]>

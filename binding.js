@@ -872,3 +872,4 @@ module.exports.shutdown = nativeBinding.shutdown
 module.exports.socket = nativeBinding.socket
 module.exports.socketpair = nativeBinding.socketpair
 module.exports.strerror = nativeBinding.strerror
+module.exports.stringConstants = nativeBinding.stringConstants

@@ -140,11 +140,274 @@ const PLATFORM: &[(&str, i64)] = table![
     AF_PACKET,
 ];
 
+/// The rest of what CPython exports on Linux, where the `libc` crate has it.
+#[cfg(target_os = "linux")]
+const LINUX: &[(&str, i64)] = table![
+    AF_BLUETOOTH,
+    AF_ALG,
+    AF_APPLETALK,
+    AF_ASH,
+    AF_ATMPVC,
+    AF_ATMSVC,
+    AF_AX25,
+    AF_BRIDGE,
+    AF_CAN,
+    AF_DECnet,
+    AF_ECONET,
+    AF_IPX,
+    AF_IRDA,
+    AF_KEY,
+    AF_LLC,
+    AF_NETBEUI,
+    AF_NETROM,
+    AF_PPPOX,
+    AF_RDS,
+    AF_ROSE,
+    AF_ROUTE,
+    AF_SECURITY,
+    AF_SNA,
+    AF_TIPC,
+    AF_VSOCK,
+    AF_WANPIPE,
+    AF_X25,
+    ALG_OP_DECRYPT,
+    ALG_OP_ENCRYPT,
+    ALG_SET_AEAD_ASSOCLEN,
+    ALG_SET_AEAD_AUTHSIZE,
+    ALG_SET_IV,
+    ALG_SET_KEY,
+    ALG_SET_OP,
+    CAN_BCM,
+    CAN_EFF_FLAG,
+    CAN_EFF_MASK,
+    CAN_ERR_FLAG,
+    CAN_ERR_MASK,
+    CAN_ISOTP,
+    CAN_J1939,
+    CAN_RAW,
+    CAN_RAW_FD_FRAMES,
+    CAN_RAW_FILTER,
+    CAN_RAW_JOIN_FILTERS,
+    CAN_RAW_LOOPBACK,
+    CAN_RAW_RECV_OWN_MSGS,
+    CAN_RTR_FLAG,
+    CAN_SFF_MASK,
+    EAI_NODATA,
+    ETH_P_ALL,
+    IPPROTO_AH,
+    IPPROTO_DSTOPTS,
+    IPPROTO_EGP,
+    IPPROTO_ESP,
+    IPPROTO_FRAGMENT,
+    IPPROTO_GRE,
+    IPPROTO_HOPOPTS,
+    IPPROTO_IDP,
+    IPPROTO_IGMP,
+    IPPROTO_IPIP,
+    IPPROTO_MPTCP,
+    IPPROTO_NONE,
+    IPPROTO_PIM,
+    IPPROTO_PUP,
+    IPPROTO_ROUTING,
+    IPPROTO_RSVP,
+    IPPROTO_SCTP,
+    IPPROTO_TP,
+    IPPROTO_UDPLITE,
+    IPV6_CHECKSUM,
+    IPV6_DONTFRAG,
+    IPV6_DSTOPTS,
+    IPV6_HOPLIMIT,
+    IPV6_HOPOPTS,
+    IPV6_NEXTHOP,
+    IPV6_PATHMTU,
+    IPV6_PKTINFO,
+    IPV6_RECVDSTOPTS,
+    IPV6_RECVHOPLIMIT,
+    IPV6_RECVHOPOPTS,
+    IPV6_RECVPATHMTU,
+    IPV6_RECVPKTINFO,
+    IPV6_RECVRTHDR,
+    IPV6_RECVTCLASS,
+    IPV6_RTHDR,
+    IPV6_RTHDRDSTOPTS,
+    IPV6_TCLASS,
+    IP_ADD_SOURCE_MEMBERSHIP,
+    IP_BIND_ADDRESS_NO_PORT,
+    IP_BLOCK_SOURCE,
+    IP_DEFAULT_MULTICAST_LOOP,
+    IP_DEFAULT_MULTICAST_TTL,
+    IP_DROP_SOURCE_MEMBERSHIP,
+    IP_RECVOPTS,
+    IP_RETOPTS,
+    IP_UNBLOCK_SOURCE,
+    J1939_EE_INFO_NONE,
+    J1939_EE_INFO_TX_ABORT,
+    J1939_FILTER_MAX,
+    J1939_IDLE_ADDR,
+    J1939_MAX_UNICAST_ADDR,
+    J1939_NLA_BYTES_ACKED,
+    J1939_NLA_PAD,
+    J1939_NO_ADDR,
+    J1939_NO_NAME,
+    J1939_NO_PGN,
+    J1939_PGN_ADDRESS_CLAIMED,
+    J1939_PGN_ADDRESS_COMMANDED,
+    J1939_PGN_MAX,
+    J1939_PGN_PDU1_MAX,
+    J1939_PGN_REQUEST,
+    MSG_FASTOPEN,
+    NETLINK_CRYPTO,
+    NETLINK_DNRTMSG,
+    NETLINK_FIREWALL,
+    NETLINK_IP6_FW,
+    NETLINK_NFLOG,
+    NETLINK_ROUTE,
+    NETLINK_USERSOCK,
+    NETLINK_XFRM,
+    NI_IDN,
+    PACKET_BROADCAST,
+    PACKET_HOST,
+    PACKET_LOOPBACK,
+    PACKET_MULTICAST,
+    PACKET_OTHERHOST,
+    PACKET_OUTGOING,
+    PF_CAN,
+    PF_PACKET,
+    PF_RDS,
+    SCM_CREDENTIALS,
+    SCM_J1939_DEST_ADDR,
+    SCM_J1939_DEST_NAME,
+    SCM_J1939_ERRQUEUE,
+    SCM_J1939_PRIO,
+    SCM_RIGHTS,
+    SOL_ALG,
+    SOL_CAN_BASE,
+    SOL_CAN_RAW,
+    SOL_IP,
+    SOL_RDS,
+    SOL_TCP,
+    SOL_TIPC,
+    SOL_UDP,
+    SO_BINDTOIFINDEX,
+    SO_INCOMING_CPU,
+    SO_J1939_ERRQUEUE,
+    SO_J1939_FILTER,
+    SO_J1939_PROMISC,
+    SO_J1939_SEND_PRIO,
+    SO_PASSSEC,
+    SO_PEERSEC,
+    TCP_CC_INFO,
+    TCP_FASTOPEN_CONNECT,
+    TCP_FASTOPEN_KEY,
+    TCP_FASTOPEN_NO_COOKIE,
+    TCP_INQ,
+    TCP_MD5SIG,
+    TCP_MD5SIG_EXT,
+    TCP_QUEUE_SEQ,
+    TCP_REPAIR,
+    TCP_REPAIR_OPTIONS,
+    TCP_REPAIR_QUEUE,
+    TCP_REPAIR_WINDOW,
+    TCP_SAVED_SYN,
+    TCP_SAVE_SYN,
+    TCP_THIN_DUPACK,
+    TCP_THIN_LINEAR_TIMEOUTS,
+    TCP_TIMESTAMP,
+    TCP_ULP,
+    TCP_ZEROCOPY_RECEIVE,
+    VMADDR_CID_ANY,
+    VMADDR_CID_HOST,
+    VMADDR_PORT_ANY,
+];
+
+/// Names CPython exports for a value the `libc` crate has under another
+/// name: `(CPython's name, libc's name)`.
+macro_rules! aliased {
+    ($($name:ident = $libc:ident),* $(,)?) => {
+        &[$((stringify!($name), libc::$libc as i64)),*]
+    };
+}
+
+#[cfg(target_os = "linux")]
+const LINUX_ALIASES: &[(&str, i64)] = aliased![
+    IPV6_JOIN_GROUP = IPV6_ADD_MEMBERSHIP,
+    IPV6_LEAVE_GROUP = IPV6_DROP_MEMBERSHIP,
+    IP_RECVRETOPTS = IP_RETOPTS,
+    // net/ethernet.h's ETHERTYPE_* are linux/if_ether.h's ETH_P_* values.
+    ETHERTYPE_ARP = ETH_P_ARP,
+    ETHERTYPE_IP = ETH_P_IP,
+    ETHERTYPE_IPV6 = ETH_P_IPV6,
+    ETHERTYPE_VLAN = ETH_P_8021Q,
+    // linux/can/bcm.h: the opcodes and flags CPython prefixes with CAN_BCM_.
+    CAN_BCM_TX_SETUP = TX_SETUP,
+    CAN_BCM_TX_DELETE = TX_DELETE,
+    CAN_BCM_TX_READ = TX_READ,
+    CAN_BCM_TX_SEND = TX_SEND,
+    CAN_BCM_RX_SETUP = RX_SETUP,
+    CAN_BCM_RX_DELETE = RX_DELETE,
+    CAN_BCM_RX_READ = RX_READ,
+    CAN_BCM_TX_STATUS = TX_STATUS,
+    CAN_BCM_TX_EXPIRED = TX_EXPIRED,
+    CAN_BCM_RX_STATUS = RX_STATUS,
+    CAN_BCM_RX_TIMEOUT = RX_TIMEOUT,
+    CAN_BCM_RX_CHANGED = RX_CHANGED,
+    CAN_BCM_SETTIMER = SETTIMER,
+    CAN_BCM_STARTTIMER = STARTTIMER,
+    CAN_BCM_TX_COUNTEVT = TX_COUNTEVT,
+    CAN_BCM_TX_ANNOUNCE = TX_ANNOUNCE,
+    CAN_BCM_TX_CP_CAN_ID = TX_CP_CAN_ID,
+    CAN_BCM_RX_FILTER_ID = RX_FILTER_ID,
+    CAN_BCM_RX_CHECK_DLC = RX_CHECK_DLC,
+    CAN_BCM_RX_NO_AUTOTIMER = RX_NO_AUTOTIMER,
+    CAN_BCM_RX_ANNOUNCE_RESUME = RX_ANNOUNCE_RESUME,
+    CAN_BCM_TX_RESET_MULTI_IDX = TX_RESET_MULTI_IDX,
+    CAN_BCM_RX_RTR_FRAME = RX_RTR_FRAME,
+    CAN_BCM_CAN_FD_FRAME = CAN_FD_FRAME,
+];
+
+/// linux/vm_sockets.h: `_IO(7, 0xb9)`, built with libc's `_IO`.
+#[cfg(target_os = "linux")]
+const LINUX_DERIVED: &[(&str, i64)] =
+    &[("IOCTL_VM_SOCKETS_GET_LOCAL_CID", libc::_IO(7, 0xb9) as i64)];
+
+#[cfg(not(target_os = "linux"))]
+const LINUX: &[(&str, i64)] = &[];
+#[cfg(not(target_os = "linux"))]
+const LINUX_ALIASES: &[(&str, i64)] = &[];
+#[cfg(not(target_os = "linux"))]
+const LINUX_DERIVED: &[(&str, i64)] = &[];
+
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 const PLATFORM: &[(&str, i64)] = table![TCP_KEEPALIVE];
 
 /// Every constant of this build as `[name, value]` pairs.
 #[napi(catch_unwind)]
 pub fn constants() -> Vec<(&'static str, i64)> {
-    COMMON.iter().chain(PLATFORM.iter()).copied().collect()
+    COMMON
+        .iter()
+        .chain(PLATFORM.iter())
+        .chain(LINUX.iter())
+        .chain(LINUX_ALIASES.iter())
+        .chain(LINUX_DERIVED.iter())
+        .copied()
+        .chain(typed().iter().map(|&(name, value, _)| (name, value)))
+        .collect()
+}
+
+#[cfg(target_os = "linux")]
+fn typed() -> &'static [(&'static str, i64, &'static str)] {
+    crate::headers::LINUX
+}
+#[cfg(not(target_os = "linux"))]
+fn typed() -> &'static [(&'static str, i64, &'static str)] {
+    &[]
+}
+
+/// The string constants (`BDADDR_ANY`...) as `[name, value]` pairs.
+#[napi(catch_unwind)]
+pub fn string_constants() -> Vec<(&'static str, &'static str)> {
+    #[cfg(target_os = "linux")]
+    return crate::headers::LINUX_STRINGS.to_vec();
+    #[cfg(not(target_os = "linux"))]
+    return Vec::new();
 }

@@ -9,5 +9,6 @@
 mod address;
 mod constants;
 mod error;
+mod headers;
 mod netdb;
 mod socket;
