@@ -46,17 +46,66 @@ export declare function gaiStrerror(code: number): string
 /** getaddrinfo(3): a list of `[family, type, proto, canonname, address]`. */
 export declare function getaddrinfo(host: Buffer | undefined | null, service: Buffer | undefined | null, family: number, socktype: number, protocol: number, flags: number): Array<[number, number, number, string, unknown]>
 
+/** The Promise form of `getaddrinfo` (same arguments). */
+export declare function getaddrinfoAsync(host: Buffer | undefined | null, service: Buffer | undefined | null, family: number, socktype: number, protocol: number, flags: number): Promise<Array<[number, number, number, string, unknown]>>
+
 export declare function getBlocking(fd: number): boolean
+
+/** `[hostname, aliases, addresses]` for an address (or a name, resolved first). */
+export declare function gethostbyaddr(name: Buffer): [string, string[], string[]]
+
+/** CPython's gethostbyname: the IPv4 address of `name` as text. */
+export declare function gethostbyname(name: Buffer): string
+
+/**
+ * `[hostname, aliases, addresses]` for a name (checked as CPython does
+ * with setipaddr first).
+ */
+export declare function gethostbynameEx(name: Buffer): [string, string[], string[]]
+
+export declare function gethostname(): Buffer
 
 export declare function getInheritable(fd: number): boolean
 
+/**
+ * getnameinfo on `(host, port[, flowinfo, scope_id])` parts; `v6` says
+ * whether the tuple had the IPv6 fields.
+ */
+export declare function getnameinfo(host: Buffer, port: number, v6: boolean, flowinfo: number, scopeId: number, flags: number): [string, string]
+
+/** The Promise form of `getnameinfo` (same arguments). */
+export declare function getnameinfoAsync(host: Buffer, port: number, v6: boolean, flowinfo: number, scopeId: number, flags: number): Promise<[string, string]>
+
 export declare function getpeername(fd: number): unknown
+
+export declare function getprotobyname(name: Buffer): number | null
+
+export declare function getservbyname(name: Buffer, proto?: Buffer | undefined | null): number | null
+
+export declare function getservbyport(port: number, proto?: Buffer | undefined | null): string | null
 
 export declare function getsockname(fd: number): unknown
 
 export declare function getsockoptBuf(fd: number, level: number, name: number, buflen: number): Buffer
 
 export declare function getsockoptInt(fd: number, level: number, name: number): number
+
+export declare function hstrerror(code: number): string
+
+export declare function ifIndextoname(index: number): string
+
+export declare function ifNameindex(): Array<[number, string]>
+
+export declare function ifNametoindex(name: Buffer): number
+
+/** inet_aton(3): null for text it rejects. */
+export declare function inetAton(text: Buffer): Buffer | null
+
+/** inet_ntop(3): null for a bad family or length. */
+export declare function inetNtop(family: number, packed: Uint8Array): string | null
+
+/** inet_pton(3): null for text that is not an address of `family`. */
+export declare function inetPton(family: number, text: Buffer): Buffer | null
 
 export declare function isOpen(fd: number): boolean
 
@@ -80,6 +129,8 @@ export declare function sendall(fd: number, data: Uint8Array, flags: number, tim
 export declare function sendto(fd: number, data: Uint8Array, flags: number, addr: Uint8Array, timeout: number): number
 
 export declare function setBlocking(fd: number, blocking: boolean): void
+
+export declare function sethostname(name: Buffer): void
 
 export declare function setInheritable(fd: number, inheritable: boolean): void
 

@@ -10,5 +10,6 @@ mod address;
 mod constants;
 mod error;
 mod headers;
+mod hostdb;
 mod netdb;
 mod socket;
