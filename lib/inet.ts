@@ -5,7 +5,7 @@ import { endianness } from 'node:os'
 
 import { bytesLike, cInt, index } from './args'
 import { OSError, OverflowError, ValueError, fromNative } from './errors'
-import { pyTypeName } from './pytypes'
+import { argTypeName, pyTypeName } from './pytypes'
 import { AF_INET, AF_INET6 } from './constants'
 import native = require('./native')
 
@@ -16,6 +16,13 @@ const ULONG_MAX = 2 ** 64 - 1
 function integer(x: unknown): number | bigint {
   if (typeof x === 'bigint') return x
   return index(x)
+}
+
+/** `x` for htonl/ntohl: an int (message of PyLong_Check's failure). */
+function anyInt(x: unknown): number | bigint {
+  if (typeof x === 'bigint') return x
+  if ((typeof x === 'number' && Number.isInteger(x)) || typeof x === 'boolean') return index(x)
+  throw new TypeError(`expected int, ${pyTypeName(x)} found`)
 }
 
 function swap16(n: number): number {
@@ -33,6 +40,8 @@ function short(x: unknown, fn: string): number {
   if (n > LONG_MAX || n < -LONG_MAX - 1) {
     throw new OverflowError('Python int too large to convert to C long')
   }
+  if (n > 2 ** 31 - 1) throw new OverflowError('signed integer is greater than maximum')
+  if (n < -(2 ** 31)) throw new OverflowError('signed integer is less than minimum')
   if (n < 0) {
     throw new OverflowError(`${fn}: can't convert negative Python int to C 16-bit unsigned integer`)
   }
@@ -43,7 +52,7 @@ function short(x: unknown, fn: string): number {
 }
 
 function long(x: unknown): number {
-  const n = integer(x)
+  const n = anyInt(x)
   if (n < 0) throw new OverflowError("can't convert negative value to unsigned int")
   if (n > ULONG_MAX) throw new OverflowError('Python int too large to convert to C unsigned long')
   if (n > 0xffffffff) throw new OverflowError('int larger than 32 bits')
@@ -77,7 +86,7 @@ export function ntohl(x: number): number {
 /** A `str` argument (format `s`): UTF-8 bytes, no NUL. */
 function strArg(v: unknown, fn: string, pos: number): Buffer {
   if (typeof v !== 'string') {
-    throw new TypeError(`${fn}() argument ${pos} must be str, not ${pyTypeName(v)}`)
+    throw new TypeError(`${fn}() argument ${pos} must be str, not ${argTypeName(v)}`)
   }
   if (v.includes('\0')) throw new ValueError('embedded null character')
   return Buffer.from(v, 'utf8')
@@ -108,7 +117,7 @@ export function inet_pton(address_family: number, ip_string: string): Buffer {
       ? address_family
       : cInt(address_family)
   if (typeof ip_string !== 'string') {
-    throw new TypeError(`inet_pton() argument 2 must be str, not ${pyTypeName(ip_string)}`)
+    throw new TypeError(`inet_pton() argument 2 must be str, not ${argTypeName(ip_string)}`)
   }
   if (af === AF_INET && DOTTED.test(ip_string)) {
     const out = Buffer.allocUnsafe(4)

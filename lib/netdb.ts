@@ -2,7 +2,7 @@
 // gethostby* family, services and protocols, the host name, interfaces.
 import { cInt, cUIntMask, index, isOptions } from './args'
 import { OSError, OverflowError, ValueError, fromNative, gaierror, herror, osError } from './errors'
-import { pyTypeName } from './pytypes'
+import { argTypeName, pyTypeName } from './pytypes'
 import type { AddressFamily, SocketKind } from './constants'
 import native = require('./native')
 
@@ -151,7 +151,7 @@ function hostName(v: unknown, fn: string): Buffer {
   if (typeof v === 'string') b = idna(v)
   else if (v instanceof Uint8Array) b = Buffer.from(v)
   else {
-    throw new TypeError(`${fn}() argument 1 must be str, bytes or bytearray, not ${pyTypeName(v)}`)
+    throw new TypeError(`${fn}() argument 1 must be str, bytes or bytearray, not ${argTypeName(v)}`)
   }
   if (b.includes(0)) {
     throw new TypeError(
@@ -228,7 +228,7 @@ export function getfqdn(name: string = ''): string {
 
 function strArg(v: unknown, fn: string, pos: number): Buffer {
   if (typeof v !== 'string') {
-    throw new TypeError(`${fn}() argument ${pos} must be str, not ${pyTypeName(v)}`)
+    throw new TypeError(`${fn}() argument ${pos} must be str, not ${argTypeName(v)}`)
   }
   if (v.includes('\0')) throw new ValueError('embedded null character')
   return Buffer.from(v, 'utf8')
