@@ -36,10 +36,12 @@ const BLUETOOTH = /^(AF_BLUETOOTH|BTPROTO_\w+|HCI_\w+|SOL_HCI|BDADDR_\w+)$/
 test('every constant python3 exports has the same value here', (t) => {
   const diffs: string[] = []
   for (const [name, value] of Object.entries(py.consts)) {
-    if (ours[name] !== value) diffs.push(`${name}: python3 ${value}, pysocket ${String(ours[name])}`)
+    if (ours[name] !== value)
+      diffs.push(`${name}: python3 ${value}, pysocket ${String(ours[name])}`)
   }
   for (const [name, value] of Object.entries(py.strings)) {
-    if (ours[name] !== value) diffs.push(`${name}: python3 ${value}, pysocket ${String(ours[name])}`)
+    if (ours[name] !== value)
+      diffs.push(`${name}: python3 ${value}, pysocket ${String(ours[name])}`)
   }
   t.deepEqual(diffs, [])
   t.true(Object.keys(py.consts).length > 100)
@@ -67,10 +69,12 @@ test('the enums have python3 members, values and reverse names', (t) => {
   for (const [enumName, members] of Object.entries(py.enums)) {
     const E = ours[enumName] as Record<string | number, string | number>
     for (const [name, value] of Object.entries(members)) {
-      if (E[name] !== value) diffs.push(`${enumName}.${name}: python3 ${value}, pysocket ${E[name]}`)
+      if (E[name] !== value)
+        diffs.push(`${enumName}.${name}: python3 ${value}, pysocket ${E[name]}`)
     }
     for (const [value, name] of Object.entries(py.names[enumName])) {
-      if (E[value] !== name) diffs.push(`${enumName}[${value}]: python3 ${name}, pysocket ${E[value]}`)
+      if (E[value] !== name)
+        diffs.push(`${enumName}[${value}]: python3 ${name}, pysocket ${E[value]}`)
     }
   }
   t.deepEqual(diffs, [])

@@ -32,21 +32,26 @@ test('inet_ntop then inet_pton gives back every 4- and 16-byte value', (t) => {
 test('inet_ntop and inet_pton agree with python3 on random values', (t) => {
   const v4 = fc.sample(fc.uint8Array({ minLength: 4, maxLength: 4 }), 300)
   // Runs of zeros and embedded IPv4 forms are where formatters differ.
-  const v6 = fc.sample(
-    fc.array(fc.oneof(fc.constant(0), fc.constant(0xffff), fc.integer({ min: 0, max: 0xffff })), {
-      minLength: 8,
-      maxLength: 8,
-    }),
-    500,
-  ).map((words) => {
-    const b = Buffer.alloc(16)
-    words.forEach((w, i) => b.writeUInt16BE(w, i * 2))
-    return b
-  })
+  const v6 = fc
+    .sample(
+      fc.array(fc.oneof(fc.constant(0), fc.constant(0xffff), fc.integer({ min: 0, max: 0xffff })), {
+        minLength: 8,
+        maxLength: 8,
+      }),
+      500,
+    )
+    .map((words) => {
+      const b = Buffer.alloc(16)
+      words.forEach((w, i) => b.writeUInt16BE(w, i * 2))
+      return b
+    })
   const cases: Case[] = [
     ...v4.map((b): Case => ['inet_ntop', [{ $c: 'AF_INET' }, hex(b)]]),
     ...v6.map((b): Case => ['inet_ntop', [{ $c: 'AF_INET6' }, hex(b)]]),
-    ...v6.map((b): Case => ['inet_pton', [{ $c: 'AF_INET6' }, socket.inet_ntop(socket.AF_INET6, b).toUpperCase()]]),
+    ...v6.map((b): Case => [
+      'inet_pton',
+      [{ $c: 'AF_INET6' }, socket.inet_ntop(socket.AF_INET6, b).toUpperCase()],
+    ]),
   ]
   const { diffs } = differences(cases)
   t.deepEqual(diffs, [])
@@ -55,12 +60,29 @@ test('inet_ntop and inet_pton agree with python3 on random values', (t) => {
 test('inet_aton and inet_pton accept and reject what python3 does', (t) => {
   const ipish = fc.stringMatching(/^[0-9a-fx.: %]{0,20}$/)
   const octets = fc
-    .array(fc.oneof(fc.integer({ min: 0, max: 300 }).map(String), fc.constantFrom('0x1f', '012', '00', '')), {
-      minLength: 1,
-      maxLength: 5,
-    })
+    .array(
+      fc.oneof(
+        fc.integer({ min: 0, max: 300 }).map(String),
+        fc.constantFrom('0x1f', '012', '00', ''),
+      ),
+      {
+        minLength: 1,
+        maxLength: 5,
+      },
+    )
     .map((parts) => parts.join('.'))
-  const texts = [...fc.sample(ipish, 300), ...fc.sample(octets, 300), ...fc.sample(fc.string(), 100)]
+  // IPv6-shaped text: groups of hex digits, `::` anywhere, a dotted tail.
+  const group = fc.oneof(
+    fc.stringMatching(/^[0-9a-fA-F]{0,5}$/),
+    fc.constantFrom('', '0', 'ffff', 'FFFF', '1.2.3.4', '01.2.3.4', '1.2.3'),
+  )
+  const v6ish = fc.array(group, { minLength: 1, maxLength: 10 }).map((groups) => groups.join(':'))
+  const texts = [
+    ...fc.sample(ipish, 300),
+    ...fc.sample(octets, 300),
+    ...fc.sample(v6ish, 600),
+    ...fc.sample(fc.string(), 100),
+  ]
   const cases: Case[] = texts.flatMap((s): Case[] => [
     ['inet_aton', [s]],
     ['inet_pton', [{ $c: 'AF_INET' }, s]],
@@ -174,7 +196,9 @@ test('the Promise forms give what the synchronous forms give', async (t) => {
   }
   // Many lookups at once all complete.
   const all = await Promise.all(
-    Array.from({ length: 50 }, (_, i) => getaddrinfoAsync('127.0.0.1', i, socket.AF_INET, socket.SOCK_STREAM)),
+    Array.from({ length: 50 }, (_, i) =>
+      getaddrinfoAsync('127.0.0.1', i, socket.AF_INET, socket.SOCK_STREAM),
+    ),
   )
   t.deepEqual(
     all.map((r) => r[0][4]),

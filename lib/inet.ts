@@ -7,6 +7,7 @@ import { bytesLike, cInt, index } from './args'
 import { OSError, OverflowError, ValueError, fromNative } from './errors'
 import { argTypeName, pyTypeName } from './pytypes'
 import { AF_INET, AF_INET6 } from './constants'
+import { ntop6, pton4Into, pton6Into } from './ip6'
 import native = require('./native')
 
 const LITTLE = endianness() === 'LE'
@@ -107,9 +108,6 @@ export function inet_ntoa(packed_ip: Uint8Array): string {
   return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`
 }
 
-// glibc's inet_pton4: exactly four decimal octets, no leading zeros.
-const DOTTED = /^(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/
-
 /** inet_pton: address text of a family to packed bytes (strict). */
 export function inet_pton(address_family: number, ip_string: string): Buffer {
   const af =
@@ -119,29 +117,22 @@ export function inet_pton(address_family: number, ip_string: string): Buffer {
   if (typeof ip_string !== 'string') {
     throw new TypeError(`inet_pton() argument 2 must be str, not ${argTypeName(ip_string)}`)
   }
-  if (af === AF_INET && DOTTED.test(ip_string)) {
+  if (af === AF_INET) {
     const out = Buffer.allocUnsafe(4)
-    let p = 0
-    let n = 0
-    for (let i = 0; i < ip_string.length; i++) {
-      const c = ip_string.charCodeAt(i)
-      if (c === 46) {
-        out[p++] = n
-        n = 0
-      } else n = n * 10 + c - 48
+    if (pton4Into(ip_string, 0, out, 0)) return out
+  } else if (af === AF_INET6) {
+    const out = Buffer.allocUnsafe(16)
+    if (pton6Into(ip_string, out)) return out
+  } else {
+    const text = strArg(ip_string, 'inet_pton', 2)
+    try {
+      native.inetPton(af, text)
+    } catch (e) {
+      throw fromNative(e, 'inet_pton')
     }
-    out[p] = n
-    return out
   }
-  const text = strArg(ip_string, 'inet_pton', 2)
-  let out: Buffer | null
-  try {
-    out = native.inetPton(af, text)
-  } catch (e) {
-    throw fromNative(e, 'inet_pton')
-  }
-  if (out === null) throw new OSError('illegal IP address string passed to inet_pton')
-  return out
+  if (ip_string.includes('\0')) throw new ValueError('embedded null character')
+  throw new OSError('illegal IP address string passed to inet_pton')
 }
 
 /** inet_ntop: packed bytes of a family to address text. */
@@ -157,9 +148,7 @@ export function inet_ntop(address_family: number, packed_ip: Uint8Array): string
   }
   if (af === AF_INET6) {
     if (b.length !== 16) throw new ValueError('invalid length of packed IP address string')
-    const out = native.inetNtop(af, b)
-    if (out === null) throw new ValueError('invalid length of packed IP address string')
-    return out
+    return ntop6(b)
   }
   throw new ValueError(`unknown address family ${af}`)
 }

@@ -34,17 +34,34 @@ function cstr(b: Buffer): Buffer {
   return z < 0 ? b : b.subarray(0, z)
 }
 
+// Encoded host and service strings, reused: the same few names are looked
+// up again and again. Bounded, and the buffers are never handed out to
+// callers (only to the addon, which copies them).
+const encoded = new Map<string, Buffer>()
+function cached(key: string, make: () => Buffer): Buffer {
+  let b = encoded.get(key)
+  if (b === undefined) {
+    if (encoded.size >= 512) encoded.clear()
+    b = make()
+    encoded.set(key, b)
+  }
+  return b
+}
+
 function hostArg(host: unknown): Buffer | null {
   if (host === null || host === undefined) return null
-  if (typeof host === 'string') return cstr(idna(host))
+  if (typeof host === 'string') return cached('h' + host, () => cstr(idna(host)))
   if (Buffer.isBuffer(host)) return cstr(host)
   throw new TypeError('getaddrinfo() argument 1 must be string or None')
 }
 
 function portArg(port: unknown): Buffer | null {
   if (port === null || port === undefined) return null
-  if (typeof port === 'string') return cstr(Buffer.from(port, 'utf8'))
+  if (typeof port === 'string') return cached('s' + port, () => cstr(Buffer.from(port, 'utf8')))
   if (Buffer.isBuffer(port)) return cstr(port)
+  if (typeof port === 'number' && Number.isSafeInteger(port)) {
+    return cached('n' + port, () => Buffer.from(String(port), 'latin1'))
+  }
   if ((typeof port === 'number' && Number.isInteger(port)) || typeof port === 'bigint') {
     const n = BigInt(port)
     if (n > LONG_MAX || n < -LONG_MAX - 1n) {
@@ -61,6 +78,25 @@ const GAI_NAMES = ['host', 'port', 'family', 'type', 'proto', 'flags'] as const
 export function gaiArgs(
   args: unknown[],
 ): [Buffer | null, Buffer | null, number, number, number, number] {
+  // Trailing undefined stands for an omitted argument.
+  let end = args.length
+  while (end > 0 && args[end - 1] === undefined) end--
+  if (end < args.length) args = args.slice(0, end)
+  // The common shape: positional ints, no options object.
+  const n0 = args.length
+  if (n0 >= 2 && n0 <= 6) {
+    const last = args[n0 - 1]
+    if (args[1] !== undefined && (typeof last === 'number' || (n0 === 2 && !isOptions(last)))) {
+      const int = (v: unknown) =>
+        v === undefined ? 0 : typeof v === 'number' && (v | 0) === v ? v : cInt(v)
+      // CPython converts the ints before it looks at host and port.
+      const family = int(args[2])
+      const type = int(args[3])
+      const proto = int(args[4])
+      const flags = int(args[5])
+      return [hostArg(args[0]), portArg(args[1]), family, type, proto, flags]
+    }
+  }
   let positional = args
   let kw: Record<string, unknown> = {}
   if (args.length > 0 && isOptions(args[args.length - 1])) {
@@ -87,11 +123,10 @@ export function gaiArgs(
       `getaddrinfo() missing ${missing.length} required positional argument${missing.length > 1 ? 's' : ''}: ${missing.map((m) => `'${m}'`).join(' and ')}`,
     )
   }
-  // C-level argument order: host, port, then the four ints.
-  const h = hostArg(a.host)
-  const p = portArg(a.port)
+  // CPython converts the four ints first, then host and port.
   const num = (v: unknown) => (v === undefined ? 0 : cInt(v))
-  return [h, p, num(a.family), num(a.type), num(a.proto), num(a.flags)]
+  const nums = [num(a.family), num(a.type), num(a.proto), num(a.flags)] as const
+  return [hostArg(a.host), portArg(a.port), ...nums]
 }
 
 /**

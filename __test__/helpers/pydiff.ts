@@ -102,7 +102,9 @@ export function differences(cases: Case[]): { compared: number; diffs: string[] 
   cases.forEach(([fn, args], i) => {
     const ours = node(fn, args)
     if (JSON.stringify(ours) !== JSON.stringify(py[i])) {
-      diffs.push(`${fn}(${JSON.stringify(args)}): python ${JSON.stringify(py[i])}, pysocket ${JSON.stringify(ours)}`)
+      diffs.push(
+        `${fn}(${JSON.stringify(args)}): python ${JSON.stringify(py[i])}, pysocket ${JSON.stringify(ours)}`,
+      )
     }
   })
   return { compared: cases.length, diffs }

@@ -1,0 +1,146 @@
+// IPv4/IPv6 text <-> bytes in plain JavaScript, following the C library's
+// inet_pton/inet_ntop rules exactly (glibc: strict dotted quads, `::` once,
+// a trailing dotted quad, the longest zero run compressed, `::ffff:a.b.c.d`
+// and `::a.b.c.d` forms). A crossing into the addon costs more than the
+// parse itself; the differential tests hold these to python3's results.
+
+/** Hex digit value of a char code, or -1. */
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48
+  if (c >= 97 && c <= 102) return c - 87
+  if (c >= 65 && c <= 70) return c - 55
+  return -1
+}
+
+/** Strict dotted quad in `s[from..]` written into `out[at..at+4]`; false if invalid. */
+export function pton4Into(s: string, from: number, out: Uint8Array, at: number): boolean {
+  let sawDigit = false
+  let octets = 0
+  let cur = 0
+  for (let i = from; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 48 && c <= 57) {
+      if (sawDigit && cur === 0) return false
+      cur = cur * 10 + (c - 48)
+      if (cur > 255) return false
+      if (!sawDigit) {
+        if (++octets > 4) return false
+        sawDigit = true
+      }
+    } else if (c === 46 && sawDigit) {
+      if (octets === 4) return false
+      out[at + octets - 1] = cur
+      cur = 0
+      sawDigit = false
+    } else return false
+  }
+  if (octets < 4 || !sawDigit) return false
+  out[at + 3] = cur
+  return true
+}
+
+/** IPv6 text into 16 bytes of `out`; false where inet_pton(AF_INET6) returns 0. */
+export function pton6Into(s: string, out: Uint8Array): boolean {
+  out.fill(0, 0, 16)
+  const n = s.length
+  if (n === 0) return false
+  let i = 0
+  if (s.charCodeAt(0) === 58) {
+    if (n < 2 || s.charCodeAt(1) !== 58) return false
+    i = 1
+  }
+  let tp = 0
+  let colonp = -1
+  let curtok = i
+  let digits = 0
+  let val = 0
+  while (i < n) {
+    const c = s.charCodeAt(i++)
+    const d = hexDigit(c)
+    if (d >= 0) {
+      if (digits === 4) return false
+      val = (val << 4) | d
+      digits++
+      continue
+    }
+    if (c === 58) {
+      curtok = i
+      if (digits === 0) {
+        if (colonp >= 0) return false
+        colonp = tp
+        continue
+      } else if (i === n) return false
+      if (tp + 2 > 16) return false
+      out[tp++] = val >> 8
+      out[tp++] = val & 0xff
+      digits = 0
+      val = 0
+      continue
+    }
+    if (c === 46 && tp + 4 <= 16 && pton4Into(s, curtok, out, tp)) {
+      tp += 4
+      digits = 0
+      break
+    }
+    return false
+  }
+  if (digits > 0) {
+    if (tp + 2 > 16) return false
+    out[tp++] = val >> 8
+    out[tp++] = val & 0xff
+  }
+  if (colonp >= 0) {
+    if (tp === 16) return false
+    const moved = tp - colonp
+    out.copyWithin(16 - moved, colonp, tp)
+    out.fill(0, colonp, 16 - moved)
+    tp = 16
+  }
+  return tp === 16
+}
+
+/** 16 bytes to IPv6 text as inet_ntop(AF_INET6) writes it. */
+export function ntop6(b: Uint8Array): string {
+  const words = new Array<number>(8)
+  for (let i = 0; i < 8; i++) words[i] = (b[2 * i] << 8) | b[2 * i + 1]
+  // The first longest run of two or more zero words.
+  let bestBase = -1
+  let bestLen = 0
+  let curBase = -1
+  let curLen = 0
+  for (let i = 0; i < 8; i++) {
+    if (words[i] === 0) {
+      if (curBase < 0) {
+        curBase = i
+        curLen = 1
+      } else curLen++
+    } else if (curBase >= 0) {
+      if (bestBase < 0 || curLen > bestLen) {
+        bestBase = curBase
+        bestLen = curLen
+      }
+      curBase = -1
+    }
+  }
+  if (curBase >= 0 && (bestBase < 0 || curLen > bestLen)) {
+    bestBase = curBase
+    bestLen = curLen
+  }
+  if (bestBase >= 0 && bestLen < 2) bestBase = -1
+  let out = ''
+  for (let i = 0; i < 8; i++) {
+    if (bestBase >= 0 && i >= bestBase && i < bestBase + bestLen) {
+      if (i === bestBase) out += ':'
+      continue
+    }
+    if (i !== 0) out += ':'
+    // An IPv4-compatible or IPv4-mapped address ends in a dotted quad.
+    if (i === 6 && bestBase === 0 && (bestLen === 6 || (bestLen === 5 && words[5] === 0xffff))) {
+      out += `${b[12]}.${b[13]}.${b[14]}.${b[15]}`
+      break
+    }
+    out += words[i].toString(16)
+  }
+  if (bestBase >= 0 && bestBase + bestLen === 8) out += ':'
+  return out
+}
