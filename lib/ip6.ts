@@ -41,7 +41,7 @@ export function pton4Into(s: string, from: number, out: Uint8Array, at: number):
 
 /** IPv6 text into 16 bytes of `out`; false where inet_pton(AF_INET6) returns 0. */
 export function pton6Into(s: string, out: Uint8Array): boolean {
-  out.fill(0, 0, 16)
+  for (let k = 0; k < 16; k++) out[k] = 0
   const n = s.length
   if (n === 0) return false
   let i = 0
@@ -91,9 +91,12 @@ export function pton6Into(s: string, out: Uint8Array): boolean {
   }
   if (colonp >= 0) {
     if (tp === 16) return false
+    // Move the part after `::` to the end, zeros in between.
     const moved = tp - colonp
-    out.copyWithin(16 - moved, colonp, tp)
-    out.fill(0, colonp, 16 - moved)
+    for (let k = 1; k <= moved; k++) {
+      out[16 - k] = out[tp - k]
+      out[tp - k] = 0
+    }
     tp = 16
   }
   return tp === 16

@@ -42,15 +42,7 @@ const CASES = [
   [
     'getaddrinfo (numeric)',
     GAI_CALLS,
-    () =>
-      socket.getaddrinfo(
-        '127.0.0.1',
-        80,
-        socket.AF_INET,
-        socket.SOCK_STREAM,
-        0,
-        socket.AI_NUMERICHOST,
-      ),
+    () => getaddrinfo('127.0.0.1', 80, AF_INET, SOCK_STREAM, 0, AI_NUMERICHOST),
     "getaddrinfo('127.0.0.1', 80, AF_INET, SOCK_STREAM, 0, AI_NUMERICHOST)",
   ],
 ]
