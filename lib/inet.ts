@@ -8,6 +8,7 @@ import { OSError, OverflowError, ValueError, fromNative } from './errors'
 import { argTypeName, pyTypeName } from './pytypes'
 import { AF_INET, AF_INET6 } from './constants'
 import { ntop6, pton4Into, pton6Into } from './ip6'
+import { arity, oneArg } from './arity'
 import native = require('./native')
 
 const LITTLE = endianness() === 'LE'
@@ -62,25 +63,49 @@ function long(x: unknown): number {
 
 /** Host to network byte order, 16 bits. */
 export function htons(x: number): number {
-  if (typeof x === 'number' && x >= 0 && x <= 0xffff && (x | 0) === x) return swap16(x)
+  if (typeof x === 'number' && x >= 0 && x <= 0xffff && (x | 0) === x && arguments.length === 1) {
+    return swap16(x)
+  }
+  arity('htons', arguments, 1)
   return swap16(short(x, 'htons'))
 }
 
 /** Network to host byte order, 16 bits. */
 export function ntohs(x: number): number {
-  if (typeof x === 'number' && x >= 0 && x <= 0xffff && (x | 0) === x) return swap16(x)
+  if (typeof x === 'number' && x >= 0 && x <= 0xffff && (x | 0) === x && arguments.length === 1) {
+    return swap16(x)
+  }
+  arity('ntohs', arguments, 1)
   return swap16(short(x, 'ntohs'))
 }
 
 /** Host to network byte order, 32 bits. */
 export function htonl(x: number): number {
-  if (typeof x === 'number' && x >= 0 && x <= 0xffffffff && x >>> 0 === x) return swap32(x)
+  if (
+    typeof x === 'number' &&
+    x >= 0 &&
+    x <= 0xffffffff &&
+    x >>> 0 === x &&
+    arguments.length === 1
+  ) {
+    return swap32(x)
+  }
+  oneArg('htonl', arguments)
   return swap32(long(x))
 }
 
 /** Network to host byte order, 32 bits. */
 export function ntohl(x: number): number {
-  if (typeof x === 'number' && x >= 0 && x <= 0xffffffff && x >>> 0 === x) return swap32(x)
+  if (
+    typeof x === 'number' &&
+    x >= 0 &&
+    x <= 0xffffffff &&
+    x >>> 0 === x &&
+    arguments.length === 1
+  ) {
+    return swap32(x)
+  }
+  oneArg('ntohl', arguments)
   return swap32(long(x))
 }
 
@@ -95,6 +120,7 @@ function strArg(v: unknown, fn: string, pos: number): Buffer {
 
 /** inet_aton: dotted text (with the C library's shorthands) to 4 packed bytes. */
 export function inet_aton(ip_string: string): Buffer {
+  arity('inet_aton', arguments, 1)
   const text = strArg(ip_string, 'inet_aton', 1)
   const out = native.inetAton(text)
   if (out === null) throw new OSError('illegal IP address string passed to inet_aton')
@@ -103,6 +129,7 @@ export function inet_aton(ip_string: string): Buffer {
 
 /** inet_ntoa: 4 packed bytes to dotted text. */
 export function inet_ntoa(packed_ip: Uint8Array): string {
+  arity('inet_ntoa', arguments, 1)
   const b = bytesLike(packed_ip)
   if (b.length !== 4) throw new OSError('packed IP wrong length for inet_ntoa')
   return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`
@@ -110,6 +137,7 @@ export function inet_ntoa(packed_ip: Uint8Array): string {
 
 /** inet_pton: address text of a family to packed bytes (strict). */
 export function inet_pton(address_family: number, ip_string: string): Buffer {
+  if (arguments.length !== 2) arity('inet_pton', arguments, 2)
   const af =
     typeof address_family === 'number' && (address_family | 0) === address_family
       ? address_family
@@ -137,6 +165,7 @@ export function inet_pton(address_family: number, ip_string: string): Buffer {
 
 /** inet_ntop: packed bytes of a family to address text. */
 export function inet_ntop(address_family: number, packed_ip: Uint8Array): string {
+  if (arguments.length !== 2) arity('inet_ntop', arguments, 2)
   const af =
     typeof address_family === 'number' && (address_family | 0) === address_family
       ? address_family

@@ -4,6 +4,7 @@ import { cInt, cUIntMask, index, isOptions } from './args'
 import { OSError, OverflowError, ValueError, fromNative, gaierror, herror, osError } from './errors'
 import { argTypeName, pyTypeName } from './pytypes'
 import type { AddressFamily, SocketKind } from './constants'
+import { arity, given, noArgs, oneArg } from './arity'
 import native = require('./native')
 
 /** One getaddrinfo result: `[family, type, proto, canonname, sockaddr]`. */
@@ -206,24 +207,28 @@ function nativeHost<T>(fn: string, call: () => T): T {
 
 /** gethostbyname(hostname): the IPv4 address as text. */
 export function gethostbyname(hostname: string): string {
+  arity('gethostbyname', arguments, 1)
   const name = hostName(hostname, 'gethostbyname')
   return nativeHost('gethostbyname', () => native.gethostbyname(name))
 }
 
 /** gethostbyname_ex(hostname): `[hostname, aliaslist, ipaddrlist]`. */
 export function gethostbyname_ex(hostname: string): HostEntry {
+  arity('gethostbyname_ex', arguments, 1)
   const name = hostName(hostname, 'gethostbyname_ex')
   return nativeHost('gethostbyname_ex', () => native.gethostbynameEx(name))
 }
 
 /** gethostbyaddr(ip_address): `[hostname, aliaslist, ipaddrlist]`. */
 export function gethostbyaddr(ip_address: string): HostEntry {
+  arity('gethostbyaddr', arguments, 1)
   const name = hostName(ip_address, 'gethostbyaddr')
   return nativeHost('gethostbyaddr', () => native.gethostbyaddr(name))
 }
 
 /** The name of this machine. */
 export function gethostname(): string {
+  noArgs('gethostname', arguments)
   return nativeHost('gethostname', () => native.gethostname()).toString('utf8')
 }
 
@@ -241,12 +246,17 @@ function fsName(v: unknown): Buffer {
 
 /** sethostname(name): needs privileges (PermissionError otherwise). */
 export function sethostname(name: string | Buffer): void {
+  arity('sethostname', arguments, 1)
   const b = fsName(name)
   nativeHost('sethostname', () => native.sethostname(b))
 }
 
 /** getfqdn(name=''): the fully qualified name for `name` (or this host). */
 export function getfqdn(name: string = ''): string {
+  const n = given(arguments)
+  if (n > 1) {
+    throw new TypeError(`getfqdn() takes from 0 to 1 positional arguments but ${n} were given`)
+  }
   name = name.trim()
   if (!name || name === '0.0.0.0' || name === '::') name = gethostname()
   let entry: HostEntry
@@ -271,6 +281,7 @@ function strArg(v: unknown, fn: string, pos: number): Buffer {
 
 /** getprotobyname(protocolname): the protocol number. */
 export function getprotobyname(protocolname: string): number {
+  arity('getprotobyname', arguments, 1)
   const name = strArg(protocolname, 'getprotobyname', 1)
   const n = native.getprotobyname(name)
   if (n === null) throw new OSError('protocol not found')
@@ -279,8 +290,10 @@ export function getprotobyname(protocolname: string): number {
 
 /** getservbyname(servicename[, protocolname]): the port number. */
 export function getservbyname(servicename: string, protocolname?: string): number {
+  arity('getservbyname', arguments, 1, 2)
   const name = strArg(servicename, 'getservbyname', 1)
-  const proto = arguments.length > 1 ? strArg(protocolname, 'getservbyname', 2) : null
+  const proto =
+    given(arguments) > 1 || protocolname === null ? strArg(protocolname, 'getservbyname', 2) : null
   const n = native.getservbyname(name, proto)
   if (n === null) throw new OSError('service/proto not found')
   return n
@@ -288,13 +301,15 @@ export function getservbyname(servicename: string, protocolname?: string): numbe
 
 /** getservbyport(port[, protocolname]): the service name. */
 export function getservbyport(port: number, protocolname?: string): string {
+  arity('getservbyport', arguments, 1, 2)
   let n: number
   const i = typeof port === 'bigint' ? port : BigInt(index(port))
   if (i > LONG_MAX || i < -LONG_MAX - 1n) {
     throw new OverflowError('Python int too large to convert to C long')
   }
   n = cInt(i)
-  const proto = arguments.length > 1 ? strArg(protocolname, 'getservbyport', 2) : null
+  const proto =
+    given(arguments) > 1 || protocolname === null ? strArg(protocolname, 'getservbyport', 2) : null
   if (n < 0 || n > 0xffff) throw new OverflowError('getservbyport: port must be 0-65535.')
   const name = native.getservbyport(n, proto)
   if (name === null) throw new OSError('port/proto not found')
@@ -303,11 +318,13 @@ export function getservbyport(port: number, protocolname?: string): string {
 
 /** if_nameindex(): `[index, name]` for every network interface. */
 export function if_nameindex(): Array<[number, string]> {
+  noArgs('if_nameindex', arguments)
   return nativeHost('if_nameindex', () => native.ifNameindex())
 }
 
 /** if_nametoindex(if_name): the interface index. */
 export function if_nametoindex(if_name: string): number {
+  arity('if_nametoindex', arguments, 1)
   const b = fsName(if_name)
   const n = nativeHost('if_nametoindex', () => native.ifNametoindex(b))
   if (n === 0) throw new OSError('no interface with this name')
@@ -316,6 +333,7 @@ export function if_nametoindex(if_name: string): number {
 
 /** if_indextoname(if_index): the interface name. */
 export function if_indextoname(if_index: number): string {
+  oneArg('if_indextoname', arguments)
   if (
     typeof if_index !== 'bigint' &&
     !(typeof if_index === 'number' && Number.isInteger(if_index)) &&

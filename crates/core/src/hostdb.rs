@@ -125,17 +125,21 @@ unsafe fn hostent(h: &libc::hostent) -> HostEnt {
     }
 }
 
-/// gethostbyname(3) (reentrant form): the IPv4 host entry of `name`.
+/// gethostbyname(3): the IPv4 host entry of `name`.
 pub fn gethostbyname_ex(name: &[u8]) -> Result<HostEnt> {
     let c = cstring(name)?;
-    lookup(|h, buf, res, herr| unsafe {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    return lookup(|h, buf, res, herr| unsafe {
         ffi::gethostbyname_r(c.as_ptr(), h, buf.as_mut_ptr().cast(), buf.len(), res, herr)
-    })
+    });
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    return classic(|| unsafe { ffi::gethostbyname(c.as_ptr()) });
 }
 
-/// gethostbyaddr(3) (reentrant form) for packed address bytes of `family`.
+/// gethostbyaddr(3) for packed address bytes of `family`.
 pub fn gethostbyaddr(packed: &[u8], family: i32) -> Result<HostEnt> {
-    lookup(|h, buf, res, herr| unsafe {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    return lookup(|h, buf, res, herr| unsafe {
         ffi::gethostbyaddr_r(
             packed.as_ptr().cast(),
             packed.len() as libc::socklen_t,
@@ -146,9 +150,33 @@ pub fn gethostbyaddr(packed: &[u8], family: i32) -> Result<HostEnt> {
             res,
             herr,
         )
-    })
+    });
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    return classic(|| unsafe {
+        ffi::gethostbyaddr(
+            packed.as_ptr().cast(),
+            packed.len() as libc::socklen_t,
+            family,
+        )
+    });
 }
 
+/// The non-reentrant calls: run and copied out under the netdb lock.
+#[cfg(not(any(target_os = "linux", target_os = "android")))]
+fn classic(call: impl FnOnce() -> *mut libc::hostent) -> Result<HostEnt> {
+    let _guard = NETDB.lock().unwrap_or_else(|e| e.into_inner());
+    let h = call();
+    if h.is_null() {
+        // SAFETY: h_errno is the C library's global, read under the lock.
+        let code = unsafe { ffi::h_errno };
+        return Err(Error::Host(if code == 0 { 1 } else { code }));
+    }
+    // SAFETY: the static entry is valid until the next call, which the lock excludes.
+    Ok(unsafe { hostent(&*h) })
+}
+
+/// The reentrant `_r` calls, growing the buffer on ERANGE.
+#[cfg(any(target_os = "linux", target_os = "android"))]
 fn lookup(
     call: impl Fn(
         *mut libc::hostent,
@@ -327,8 +355,9 @@ pub fn if_nametoindex(name: &[u8]) -> Result<u32> {
 
 /// if_indextoname(3).
 pub fn if_indextoname(index: u32) -> Result<String> {
-    let mut buf = [0u8; libc::IF_NAMESIZE + 1];
-    // SAFETY: buf holds IF_NAMESIZE bytes.
+    // Larger than IF_NAMESIZE (16) on every platform.
+    let mut buf = [0u8; 64];
+    // SAFETY: buf holds more than IF_NAMESIZE bytes.
     let p = unsafe { libc::if_indextoname(index, buf.as_mut_ptr().cast()) };
     if p.is_null() {
         return Err(Error::last());
