@@ -39,9 +39,11 @@ export function pton4Into(s: string, from: number, out: Uint8Array, at: number):
   return true
 }
 
+// The 16-bit words being parsed (scratch, reused: nothing here re-enters).
+const W = new Int32Array(8)
+
 /** IPv6 text into 16 bytes of `out`; false where inet_pton(AF_INET6) returns 0. */
 export function pton6Into(s: string, out: Uint8Array): boolean {
-  for (let k = 0; k < 16; k++) out[k] = 0
   const n = s.length
   if (n === 0) return false
   let i = 0
@@ -49,14 +51,19 @@ export function pton6Into(s: string, out: Uint8Array): boolean {
     if (n < 2 || s.charCodeAt(1) !== 58) return false
     i = 1
   }
-  let tp = 0
-  let colonp = -1
+  let w = 0
+  let colonw = -1
   let curtok = i
   let digits = 0
   let val = 0
   while (i < n) {
     const c = s.charCodeAt(i++)
-    const d = hexDigit(c)
+    let d = -1
+    if (c >= 48 && c <= 57) d = c - 48
+    else {
+      const l = c | 32
+      if (l >= 97 && l <= 102) d = l - 87
+    }
     if (d >= 0) {
       if (digits === 4) return false
       val = (val << 4) | d
@@ -66,40 +73,42 @@ export function pton6Into(s: string, out: Uint8Array): boolean {
     if (c === 58) {
       curtok = i
       if (digits === 0) {
-        if (colonp >= 0) return false
-        colonp = tp
+        if (colonw >= 0) return false
+        colonw = w
         continue
       } else if (i === n) return false
-      if (tp + 2 > 16) return false
-      out[tp++] = val >> 8
-      out[tp++] = val & 0xff
+      if (w === 8) return false
+      W[w++] = val
       digits = 0
       val = 0
       continue
     }
-    if (c === 46 && tp + 4 <= 16 && pton4Into(s, curtok, out, tp)) {
-      tp += 4
+    if (c === 46 && w <= 6 && pton4Into(s, curtok, out, 0)) {
+      W[w++] = (out[0] << 8) | out[1]
+      W[w++] = (out[2] << 8) | out[3]
       digits = 0
       break
     }
     return false
   }
   if (digits > 0) {
-    if (tp + 2 > 16) return false
-    out[tp++] = val >> 8
-    out[tp++] = val & 0xff
+    if (w === 8) return false
+    W[w++] = val
   }
-  if (colonp >= 0) {
-    if (tp === 16) return false
-    // Move the part after `::` to the end, zeros in between.
-    const moved = tp - colonp
-    for (let k = 1; k <= moved; k++) {
-      out[16 - k] = out[tp - k]
-      out[tp - k] = 0
-    }
-    tp = 16
+  if (colonw >= 0) {
+    if (w === 8) return false
+    // The words after `::` go to the end, zeros in between.
+    const moved = w - colonw
+    for (let k = 1; k <= moved; k++) W[8 - k] = W[w - k]
+    for (let k = colonw; k < 8 - moved; k++) W[k] = 0
+    w = 8
   }
-  return tp === 16
+  if (w !== 8) return false
+  for (let k = 0; k < 8; k++) {
+    out[2 * k] = W[k] >> 8
+    out[2 * k + 1] = W[k] & 0xff
+  }
+  return true
 }
 
 /** 16 bytes to IPv6 text as inet_ntop(AF_INET6) writes it. */
