@@ -411,3 +411,25 @@ pub fn string_constants() -> Vec<(&'static str, &'static str)> {
     #[cfg(not(target_os = "linux"))]
     return Vec::new();
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    #[test]
+    fn every_name_has_one_value() {
+        let mut seen: HashMap<&str, i64> = HashMap::new();
+        for (name, value) in super::constants() {
+            if let Some(old) = seen.insert(name, value) {
+                assert_eq!(old, value, "{name} listed twice with different values");
+            }
+        }
+        // Aliases carry the value of the name they stand for.
+        #[cfg(target_os = "linux")]
+        {
+            assert_eq!(seen["IPV6_JOIN_GROUP"], libc::IPV6_ADD_MEMBERSHIP as i64);
+            assert_eq!(seen["CAN_BCM_TX_SETUP"], libc::TX_SETUP as i64);
+            assert_eq!(seen["AF_ROUTE"], seen["AF_NETLINK"]);
+        }
+    }
+}
