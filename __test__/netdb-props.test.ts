@@ -141,7 +141,9 @@ test('random input never crashes anything', (t) => {
     (a) => socket.if_indextoname(a as number),
     (a, b) => socket.getaddrinfo(a as string, b as string, 0, 0, 0, NUMERIC),
     (a, b) => socket.getnameinfo([a, b] as [string, number], NI),
-    (a, b) => socket.getnameinfo(a as [string, number], b as number),
+    (a) => socket.getnameinfo(a as [string, number], NI),
+    // Any flags, on an address /etc/hosts names (no DNS query).
+    (a) => socket.getnameinfo(['127.0.0.1', 80], a as number),
   ]
   const input = fc.oneof(
     fc.string(),
@@ -172,7 +174,8 @@ test('the Promise forms give what the synchronous forms give', async (t) => {
     ['localhost', 'http', socket.AF_INET, socket.SOCK_STREAM, 0, socket.AI_CANONNAME],
     ['::1', 80, { type: socket.SOCK_DGRAM }],
     ['127.0.0.1', -1],
-    ['x.invalid', 80],
+    ['.invalid', 80],
+    ['x.invalid', 80, 0, 0, 0, socket.AI_NUMERICHOST],
     [1, 80],
     ['127.0.0.1', 80, 99],
   ]

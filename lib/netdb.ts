@@ -5,6 +5,7 @@ import { OSError, OverflowError, ValueError, fromNative, gaierror, herror, osErr
 import { argTypeName, pyTypeName } from './pytypes'
 import type { AddressFamily, SocketKind } from './constants'
 import { arity, given, noArgs, oneArg } from './arity'
+import { idnaEncode } from './idna'
 import native = require('./native')
 
 /** One getaddrinfo result: `[family, type, proto, canonname, sockaddr]`. */
@@ -20,14 +21,6 @@ export type AddrInfo = [
 export type HostEntry = [hostname: string, aliaslist: string[], ipaddrlist: string[]]
 
 const LONG_MAX = 2n ** 63n - 1n
-
-/** A str host as CPython encodes it ("idna"). */
-function idna(host: string): Buffer {
-  // eslint-disable-next-line no-control-regex
-  if (/^[\x00-\x7f]*$/.test(host)) return Buffer.from(host, 'latin1')
-  const { domainToASCII } = require('node:url') as typeof import('node:url')
-  return Buffer.from(domainToASCII(host) || host, 'latin1')
-}
 
 /** C strings end at the first NUL, as CPython passes them on. */
 function cstr(b: Buffer): Buffer {
@@ -51,7 +44,7 @@ function cached(key: string, make: () => Buffer): Buffer {
 
 function hostArg(host: unknown): Buffer | null {
   if (host === null || host === undefined) return null
-  if (typeof host === 'string') return cached('h' + host, () => cstr(idna(host)))
+  if (typeof host === 'string') return cached('h' + host, () => cstr(idnaEncode(host)))
   if (Buffer.isBuffer(host)) return cstr(host)
   throw new TypeError('getaddrinfo() argument 1 must be string or None')
 }
@@ -184,7 +177,7 @@ export function getnameinfo(
 /** A host argument (format `et` with "idna"): str, bytes or bytearray. */
 function hostName(v: unknown, fn: string): Buffer {
   let b: Buffer
-  if (typeof v === 'string') b = idna(v)
+  if (typeof v === 'string') b = idnaEncode(v)
   else if (v instanceof Uint8Array) b = Buffer.from(v)
   else {
     throw new TypeError(`${fn}() argument 1 must be str, bytes or bytearray, not ${argTypeName(v)}`)
