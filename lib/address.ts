@@ -4,7 +4,7 @@
 import { domainToASCII } from 'node:url'
 
 import { cInt, cUIntMask, bytesLike, index } from './args'
-import { OSError, OverflowError, fromNative } from './errors'
+import { OSError, OverflowError, ValueError, fromNative } from './errors'
 import { pyTypeName } from './pytypes'
 import { AF_INET, AF_INET6, AF_UNIX } from './constants'
 import native = require('./native')
@@ -32,7 +32,7 @@ function hostBytes(host: unknown): Buffer {
 }
 
 /** Python's UnicodeError (a ValueError) for hosts IDNA cannot encode. */
-export class UnicodeError extends Error {}
+export class UnicodeError extends ValueError {}
 Object.defineProperty(UnicodeError.prototype, 'name', { value: 'UnicodeError' })
 
 function port(v: unknown, caller: string): number {
