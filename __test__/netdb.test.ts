@@ -353,6 +353,10 @@ const lookups: Case[] = [
   ['if_indextoname', ['1']],
   ['if_indextoname', [float(1.5)]],
   ['if_nameindex', []],
+  // The current name again: succeeds as root, PermissionError otherwise.
+  ['sethostname', [hostname]],
+  ['sethostname', [bytesOf(hostname)]],
+  ['sethostname', ['a\0b']],
   ['sethostname', [1]],
   ['sethostname', [null]],
 ]
