@@ -12,6 +12,9 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 /** `[newfd, address]`. */
 export declare function accept(fd: number, timeout: number): [number, unknown]
 
+/** `[typeCapacity, nameCapacity]` of sockaddr_alg, NUL included. */
+export declare function algCapacities(): [number, number]
+
 export declare function bind(fd: number, addr: Uint8Array): void
 
 export declare function close(fd: number): void
@@ -24,10 +27,39 @@ export declare function constants(): Array<[string, number]>
 /** Decodes sockaddr bytes (tests and tools). */
 export declare function decodeAddress(raw: Uint8Array): unknown
 
+/**
+ * Decodes sockaddr bytes as socket `fd` (or -1) would report them, the
+ * protocol-dependent families included (tests and tools).
+ */
+export declare function decodeAddressOn(raw: Uint8Array, fd: number): unknown
+
 /** `[family, type, proto]` of an fd. */
 export declare function describe(fd: number): [number, number, number]
 
 export declare function dup(fd: number): number
+
+export declare function encodeAlg(ty: Uint8Array, name: Uint8Array, feat: number, mask: number): Buffer
+
+/**
+ * CPython stores the tuple's C int over `hci_dev` and the `hci_channel`
+ * after it: the low half is the device, the high half the channel on
+ * little-endian machines.
+ */
+export declare function encodeBtHci(dev: number): Buffer
+
+/** Bluetooth addresses come as six octets in text order. */
+export declare function encodeBtL2Cap(bdaddr: Uint8Array, psm: number): Buffer
+
+export declare function encodeBtRfcomm(bdaddr: Uint8Array, channel: number): Buffer
+
+export declare function encodeBtSco(bdaddr: Uint8Array): Buffer
+
+export declare function encodeCan(ifindex: number): Buffer
+
+export declare function encodeCanIsotp(ifindex: number, rxId: number, txId: number): Buffer
+
+/** `name` is a BigInt already reduced to 64 bits by the caller. */
+export declare function encodeCanJ1939(ifindex: number, name: bigint, pgn: number, addr: number): Buffer
 
 /** An AF_INET sockaddr for `host` (resolved by CPython's rules) and `port`. */
 export declare function encodeInet(host: Uint8Array, port: number): Buffer
@@ -38,8 +70,20 @@ export declare function encodeInet(host: Uint8Array, port: number): Buffer
  */
 export declare function encodeInet6(host: Uint8Array, port: number, flowinfo: number, scopeId: number): Buffer
 
+export declare function encodeNetlink(pid: number, groups: number): Buffer
+
+/** AF_PACKET; `proto` in host order, `addr` at most 8 bytes. */
+export declare function encodePacket(ifindex: number, proto: number, pkttype: number, hatype: number, addr: Uint8Array): Buffer
+
+export declare function encodeQrtr(node: number, port: number): Buffer
+
+/** AF_TIPC; null for an address type CPython refuses. */
+export declare function encodeTipc(addrType: number, v1: number, v2: number, v3: number, scope: number): Buffer | null
+
 /** An AF_UNIX sockaddr from path bytes (abstract names start with NUL). */
 export declare function encodeUnix(path: Uint8Array): Buffer
+
+export declare function encodeVsock(cid: number, port: number): Buffer
 
 export declare function gaiStrerror(code: number): string
 
@@ -90,7 +134,16 @@ export declare function getsockoptBuf(fd: number, level: number, name: number, b
 
 export declare function getsockoptInt(fd: number, level: number, name: number): number
 
+/** A 64-bit option as a BigInt (CPython's getsockopt on AF_VSOCK sockets). */
+export declare function getsockoptU64(fd: number, level: number, name: number): bigint
+
 export declare function hstrerror(code: number): string
+
+/**
+ * The index of interface `name` (bytes, cut at NUL and IFNAMSIZ - 1) as
+ * socket `fd` sees it (SIOCGIFINDEX); `fd` -1 asks glibc's if_nametoindex.
+ */
+export declare function ifIndex(fd: number, name: Uint8Array): number
 
 export declare function ifIndextoname(index: number): string
 
@@ -113,6 +166,15 @@ export declare function listen(fd: number, backlog: number): void
 
 export declare function nonblockFlag(): number
 
+export declare function packetAddrCapacity(): number
+
+/**
+ * The errnos that select PEP 3151's OSError subclasses, by name, with the
+ * values of this platform's C library (Node's `os.constants.errno` lacks
+ * some of them, such as ESHUTDOWN).
+ */
+export declare function pep3151Errnos(): Array<[string, number]>
+
 /** `type` without SOCK_NONBLOCK/SOCK_CLOEXEC. */
 export declare function plainType(ty: number): number
 
@@ -125,6 +187,9 @@ export declare function recvInto(fd: number, buf: Uint8Array, nbytes: number, fl
 export declare function send(fd: number, data: Uint8Array, flags: number, timeout: number): number
 
 export declare function sendall(fd: number, data: Uint8Array, flags: number, timeout: number): void
+
+/** sendmsg with the AF_ALG control messages; `assoclen` -1 for none. */
+export declare function sendmsgAfalg(fd: number, bufs: Array<Buffer>, op: number, iv: Buffer | undefined | null, assoclen: number, flags: number, timeout: number): number
 
 export declare function sendto(fd: number, data: Uint8Array, flags: number, addr: Uint8Array, timeout: number): number
 
@@ -140,6 +205,9 @@ export declare function setsockoptInt(fd: number, level: number, name: number, v
 
 export declare function setsockoptNull(fd: number, level: number, name: number, optlen: number): void
 
+/** `value` a BigInt already reduced to 64 bits. */
+export declare function setsockoptU64(fd: number, level: number, name: number, value: bigint): void
+
 export declare function shutdown(fd: number, how: number): void
 
 export declare function socket(family: number, ty: number, proto: number): number
@@ -148,5 +216,5 @@ export declare function socketpair(family: number, ty: number, proto: number): [
 
 export declare function strerror(errno: number): string
 
-/** The string constants (`BDADDR_ANY`...) as `[name, value]` pairs. */
-export declare function stringConstants(): Array<[string, string]>
+/** The local CID (IOCTL_VM_SOCKETS_GET_LOCAL_CID on /dev/vsock). */
+export declare function vsockLocalCid(): number

@@ -8,3 +8,5 @@ export { getaddrinfo, getnameinfo, gethostbyname, gethostbyname_ex, gethostbyadd
 export type { AddrInfo, HostEntry } from './lib/netdb';
 export { htons, ntohs, htonl, ntohl, inet_aton, inet_ntoa, inet_pton, inet_ntop } from './lib/inet';
 export type { Address } from './lib/address';
+export { BDADDR_ANY, BDADDR_LOCAL, get_local_cid, SystemError } from './lib/family';
+export type { AfalgOptions } from './lib/family';

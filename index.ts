@@ -58,3 +58,5 @@ export {
 export type { AddrInfo, HostEntry } from './lib/netdb'
 export { htons, ntohs, htonl, ntohl, inet_aton, inet_ntoa, inet_pton, inet_ntop } from './lib/inet'
 export type { Address } from './lib/address'
+export { BDADDR_ANY, BDADDR_LOCAL, get_local_cid, SystemError } from './lib/family'
+export type { AfalgOptions } from './lib/family'

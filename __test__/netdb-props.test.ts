@@ -8,8 +8,8 @@ import fc from 'fast-check'
 
 import * as socket from '../index'
 import { getaddrinfoAsync, getnameinfoAsync } from '../lib/netdb_async'
-import { differences } from './helpers/pydiff'
-import type { Case } from './helpers/pydiff'
+import { differences } from './helpers/pycases'
+import type { Case } from './helpers/pycases'
 
 const hex = (b: Uint8Array) => ({ $b: Buffer.from(b).toString('hex') })
 

@@ -8,8 +8,8 @@ import { execFileSync } from 'node:child_process'
 import test from 'ava'
 
 import * as socket from '../index'
-import { b, big, bytearray, bytesOf, c, differences, float, kw, tuple } from './helpers/pydiff'
-import type { Case } from './helpers/pydiff'
+import { b, big, bytearray, bytesOf, c, differences, float, kw, tuple } from './helpers/pycases'
+import type { Case } from './helpers/pycases'
 import { idnaEncode } from '../lib/idna'
 
 const hostname = socket.gethostname()

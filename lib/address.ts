@@ -5,6 +5,7 @@ import { domainToASCII } from 'node:url'
 
 import { cInt, cUIntMask, bytesLike, index } from './args'
 import { OSError, OverflowError, ValueError, fromNative } from './errors'
+import { fsencode } from './fsname'
 import { pyTypeName } from './pytypes'
 import { AF_INET, AF_INET6, AF_UNIX } from './constants'
 import native = require('./native')
@@ -20,6 +21,12 @@ export type Address =
 
 /** The host part: str (IDNA-encoded when not ASCII), bytes or bytearray. */
 function hostBytes(host: unknown): Buffer {
+  if (
+    (typeof host === 'string' && host.includes('\0')) ||
+    (host instanceof Uint8Array && host.includes(0))
+  ) {
+    throw new TypeError('host name must not contain null character')
+  }
   if (typeof host === 'string') {
     // eslint-disable-next-line no-control-regex
     if (/^[\x00-\x7f]*$/.test(host)) return Buffer.from(host, 'latin1')
@@ -54,7 +61,7 @@ function tuple(addr: unknown, caller: string, name: string): unknown[] {
   return addr
 }
 
-function encodeInet(addr: unknown, caller: string): Buffer {
+export function encodeInet(addr: unknown, caller: string): Buffer {
   const t = tuple(addr, caller, 'AF_INET')
   if (t.length !== 2) throw new TypeError('AF_INET address must be a pair (host, port)')
   const host = hostBytes(t[0])
@@ -84,23 +91,49 @@ function encodeInet6(addr: unknown, caller: string): Buffer {
 
 function encodeUnix(addr: unknown): Buffer {
   // str paths use the filesystem encoding (UTF-8 on Linux).
-  const path = typeof addr === 'string' ? Buffer.from(addr, 'utf8') : bytesLike(addr)
+  const path = typeof addr === 'string' ? fsencode(addr) : bytesLike(addr)
   return native.encodeUnix(path)
+}
+
+/** What family encoders may need of the socket: its fd and protocol. */
+export interface AddressContext {
+  readonly _fd: number
+  readonly proto: number
+}
+
+/** Checks a Python address for one family and returns its sockaddr bytes. */
+export type Encoder = (addr: unknown, caller: string, sock?: AddressContext) => Buffer
+
+// One encoder per family; `lib/families.ts` registers the Linux families.
+const encoders = new Map<number, Encoder>([
+  [AF_INET, encodeInet],
+  [AF_INET6, encodeInet6],
+  [AF_UNIX, (addr) => encodeUnix(addr)],
+])
+
+/** Adds (or replaces) the encoder of `family`. */
+export function registerFamily(family: number, encoder: Encoder): void {
+  encoders.set(family, encoder)
 }
 
 /**
  * The sockaddr bytes for `addr` on a socket of `family`; `caller` names the
- * method in messages (`bind(): port must be 0-65535.`).
+ * method in messages (`bind(): port must be 0-65535.`); `sock` (the socket)
+ * gives the families that need them its fd and protocol.
  */
-export function encodeAddress(family: number, addr: unknown, caller: string): Buffer {
+export function encodeAddress(
+  family: number,
+  addr: unknown,
+  caller: string,
+  sock?: AddressContext,
+): Buffer {
+  const encoder = encoders.get(family)
+  if (encoder === undefined) throw new OSError(`${caller}(): bad family`)
   try {
-    if (family === AF_INET) return encodeInet(addr, caller)
-    if (family === AF_INET6) return encodeInet6(addr, caller)
-    if (family === AF_UNIX) return encodeUnix(addr)
+    return encoder(addr, caller, sock)
   } catch (e) {
     throw fromNative(e)
   }
-  throw new OSError(`${caller}(): bad family`)
 }
 
 /** Whether `v` is an int for the purpose of overloads such as sendto's. */

@@ -17,18 +17,41 @@ export function index(v: unknown): number {
   throw new TypeError(`'${pyTypeName(v)}' object cannot be interpreted as an integer`)
 }
 
+/** Whether an int (number or bigint) lies outside C `long` (int64). */
+function beyondLong(v: unknown, n: number): boolean {
+  if (typeof v === 'bigint') return v > 2n ** 63n - 1n || v < -(2n ** 63n)
+  return n >= 2 ** 63 || n < -(2 ** 63)
+}
+
 /** A C `int` argument (format `i`). */
 export function cInt(v: unknown): number {
   const n = index(v)
+  if (beyondLong(v, n)) throw new OverflowError('Python int too large to convert to C long')
   if (n > INT_MAX) throw new OverflowError('signed integer is greater than maximum')
   if (n < INT_MIN) throw new OverflowError('signed integer is less than minimum')
   return n
 }
 
+/** A C `int` argument of an Argument Clinic function (`_PyLong_AsInt`). */
+export function clinicInt(v: unknown): number {
+  const n = index(v)
+  if (n > INT_MAX || n < INT_MIN)
+    throw new OverflowError('Python int too large to convert to C int')
+  return n
+}
+
+/** A C `long` argument (64-bit here); `PyLong_AsLong`. */
+export function cLong(v: unknown): number {
+  const n = index(v)
+  if (beyondLong(v, n)) throw new OverflowError('Python int too large to convert to C long')
+  return n
+}
+
 /** A C `unsigned int` taken modulo 2**32 (format `I`). */
 export function cUIntMask(v: unknown): number {
-  const n = index(v)
-  return typeof v === 'bigint' ? Number(BigInt.asUintN(32, v)) : ((n % 2 ** 32) + 2 ** 32) % 2 ** 32
+  index(v)
+  const big = typeof v === 'bigint' ? v : BigInt(typeof v === 'boolean' ? Number(v) : (v as number))
+  return Number(BigInt.asUintN(32, big))
 }
 
 /** A C `unsigned int` with overflow checks. */
@@ -39,10 +62,20 @@ export function cUInt(v: unknown): number {
   return n
 }
 
+/**
+ * A socket fd argument as CPython reads it (`PyLong_AsSocket_t`): a C long
+ * whose low 32 bits are kept, since SOCKET_T is an int on POSIX.
+ */
+export function socketFd(v: unknown): number {
+  const n = cLong(v)
+  const wide = typeof v === 'bigint' ? v : BigInt(n)
+  return Number(BigInt.asIntN(32, wide))
+}
+
 /** A `Py_ssize_t` argument (format `n`). */
 export function ssize(v: unknown): number {
   const n = index(v)
-  if (n > SSIZE_MAX || n < -SSIZE_MAX - 1) {
+  if (beyondLong(v, n) || n > SSIZE_MAX || n < -SSIZE_MAX - 1) {
     throw new OverflowError('Python int too large to convert to C ssize_t')
   }
   return n
@@ -61,9 +94,9 @@ export function writable(v: unknown, fn: string): Uint8Array {
   if (v instanceof Uint8Array) return v
   if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength)
   if (v instanceof ArrayBuffer || v instanceof SharedArrayBuffer) return new Uint8Array(v)
-  throw new TypeError(
-    `${fn}() argument 1 must be read-write bytes-like object, not ${pyTypeName(v)}`,
-  )
+  // getargs names None itself, other values by their type.
+  const what = v === null || v === undefined ? 'None' : pyTypeName(v)
+  throw new TypeError(`${fn}() argument 1 must be read-write bytes-like object, not ${what}`)
 }
 
 /**
@@ -78,12 +111,25 @@ export function timeoutSeconds(v: unknown): number {
   else if (typeof v === 'bigint') secs = Number(v)
   else throw new TypeError(`'${pyTypeName(v)}' object cannot be interpreted as an integer`)
   if (Number.isNaN(secs)) throw new ValueError('Invalid value NaN (not a number)')
-  // CPython keeps timeouts as int64 nanoseconds.
-  if (Math.abs(secs) * 1e9 >= 2 ** 63) {
+  // CPython keeps timeouts as int64 nanoseconds; ints and floats overflow
+  // with different messages.
+  if (typeof v !== 'number' || Number.isInteger(v)) {
+    if (Math.abs(secs) > Math.floor((2 ** 63 - 1) / 1e9)) {
+      throw new OverflowError('timestamp too large to convert to C _PyTime_t')
+    }
+  } else if (Math.abs(secs) * 1e9 >= 2 ** 63) {
     throw new OverflowError('timestamp out of range for platform time_t')
   }
-  if (secs < 0) throw new ValueError('Timeout value out of range')
-  return secs
+  // CPython stores whole nanoseconds, rounding away from zero, and reads
+  // them back as ns / 1e9: the value gettimeout() returns.
+  const ns = Number.isInteger(secs)
+    ? secs * 1e9
+    : secs < 0
+      ? Math.floor(secs * 1e9)
+      : Math.ceil(secs * 1e9)
+  if (ns < 0) throw new ValueError('Timeout value out of range')
+  if (Number.isInteger(secs)) return secs + 0
+  return ns / 1e9 + 0
 }
 
 /** True for a plain options object (the stand-in for keyword arguments). */

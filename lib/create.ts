@@ -1,10 +1,10 @@
 // The module's socket factories: socketpair, fromfd, create_connection,
 // create_server (Lib/socket.py's helpers, with the same steps in the same order).
-import { bind as bindArgs, cInt, index, timeoutSeconds } from './args'
+import { bind as bindArgs, cInt, isOptions, socketFd, timeoutSeconds } from './args'
 import { OSError, ValueError, fromNative } from './errors'
 import { getaddrinfo } from './netdb'
 import { socket } from './socket'
-import { pyRepr } from './pytypes'
+import { pyRepr, pyTruthy, pyTypeName } from './pytypes'
 import * as C from './constants'
 import native = require('./native')
 
@@ -30,20 +30,26 @@ export function socketpair(family?: number, type?: number, proto?: number): [soc
 
 /** A socket over a duplicate of `fd`. */
 export function fromfd(fd: number, family: number, type: number, proto: number = 0): socket {
-  const n = index(fd)
+  const n = socketFd(fd)
   let copy: number
   try {
     copy = native.dup(n)
   } catch (e) {
     throw fromNative(e, 'dup')
   }
-  return socket(family, type, proto, copy)
+  try {
+    return socket(family, type, proto, copy)
+  } catch (e) {
+    // Unlike CPython, do not leak the duplicate when the socket cannot be made.
+    native.close(copy)
+    throw e
+  }
 }
 
 /** Closes a socket fd. */
 export function close(fd: number): void {
   try {
-    native.close(index(fd))
+    native.close(socketFd(fd))
   } catch (e) {
     throw fromNative(e, 'close')
   }
@@ -68,15 +74,11 @@ export function create_connection(
     [address, ...rest],
     1,
   )
-  const addr = a.address as unknown[]
-  if (!Array.isArray(addr) || addr.length !== 2) {
-    throw new TypeError('create_connection() address must be a (host, port) pair')
-  }
-  const [host, port] = addr
+  const [host, port] = unpackPair(a.address)
   const timeout = 'timeout' in a ? a.timeout : GLOBAL_DEFAULT
   if (timeout !== GLOBAL_DEFAULT) timeoutSeconds(timeout)
   const sourceAddress = a.source_address
-  const allErrors = Boolean(a.all_errors)
+  const allErrors = pyTruthy(a.all_errors)
   const errors: Error[] = []
   for (const [af, socktype, proto, , sa] of getaddrinfo(
     host as string,
@@ -88,7 +90,7 @@ export function create_connection(
     try {
       sock = socket(af, socktype, proto)
       if (timeout !== GLOBAL_DEFAULT) sock.settimeout(timeout as number | null)
-      if (sourceAddress !== undefined && sourceAddress !== null) sock.bind(sourceAddress)
+      if (pyTruthy(sourceAddress)) sock.bind(sourceAddress)
       sock.connect(sa)
       errors.length = 0
       return sock
@@ -107,6 +109,28 @@ export function create_connection(
     throw errors[0]
   }
   throw new OSError('getaddrinfo returns an empty list')
+}
+
+/** Python's `v == n` for an int `n`. */
+function pyEqualsInt(v: unknown, n: number): boolean {
+  if (typeof v === 'number' || typeof v === 'boolean') return Number(v) === n
+  if (typeof v === 'bigint') return v === BigInt(n)
+  return false
+}
+
+/** Python's `host, port = address`, with its messages. */
+function unpackPair(v: unknown): [unknown, unknown] {
+  let items: unknown[]
+  if (typeof v === 'string') items = [...v]
+  else if (Array.isArray(v)) items = v
+  else if (v instanceof Uint8Array) items = [...v]
+  else if (isOptions(v)) items = Object.keys(v)
+  else throw new TypeError(`cannot unpack non-iterable ${pyTypeName(v)} object`)
+  if (items.length < 2) {
+    throw new ValueError(`not enough values to unpack (expected 2, got ${items.length})`)
+  }
+  if (items.length > 2) throw new ValueError('too many values to unpack (expected 2)')
+  return [items[0], items[1]]
 }
 
 /** Whether an AF_INET6 socket can also accept IPv4 (IPV6_V6ONLY off). */
@@ -145,18 +169,21 @@ export function create_server(address: unknown, options: CreateServerOptions = {
   if (Object.keys(a).length > 1 && !(arguments.length === 2 && typeof options === 'object')) {
     throw new TypeError('create_server() takes 1 positional argument')
   }
-  const family = a.family === undefined ? C.AF_INET : cInt(a.family)
+  // Converted by socket() below, as in Python; compared here as Python's ==.
+  const family = a.family === undefined ? C.AF_INET : a.family
   const backlog = a.backlog
-  const reusePort = Boolean(a.reuse_port)
-  const dualstack = Boolean(a.dualstack_ipv6)
+  const reusePort = pyTruthy(a.reuse_port)
+  const dualstack = pyTruthy(a.dualstack_ipv6)
   if (reusePort && C.SO_REUSEPORT === undefined) {
     throw new ValueError('SO_REUSEPORT not supported on this platform')
   }
   if (dualstack) {
     if (!has_dualstack_ipv6()) throw new ValueError('dualstack_ipv6 not supported on this platform')
-    if (family !== C.AF_INET6) throw new ValueError('dualstack_ipv6 requires AF_INET6 family')
+    if (!pyEqualsInt(family, C.AF_INET6)) {
+      throw new ValueError('dualstack_ipv6 requires AF_INET6 family')
+    }
   }
-  const sock = socket(family, C.SOCK_STREAM)
+  const sock = socket(family as number, C.SOCK_STREAM)
   try {
     if (process.platform !== 'win32') {
       try {
@@ -166,7 +193,7 @@ export function create_server(address: unknown, options: CreateServerOptions = {
       }
     }
     if (reusePort) sock.setsockopt(C.SOL_SOCKET, C.SO_REUSEPORT, 1)
-    if (family === C.AF_INET6) {
+    if (sock.family === C.AF_INET6) {
       sock.setsockopt(C.IPPROTO_IPV6, C.IPV6_V6ONLY, dualstack ? 0 : 1)
     }
     try {

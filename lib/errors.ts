@@ -127,6 +127,9 @@ named(herror, 'herror')
 /** Python's ValueError. */
 export class ValueError extends Error {}
 named(ValueError, 'ValueError')
+/** Python's MemoryError (a read larger than any buffer). */
+export class MemoryError extends Error {}
+named(MemoryError, 'MemoryError')
 /** Python's OverflowError (a RangeError in JavaScript terms). */
 export class OverflowError extends RangeError {}
 named(OverflowError, 'OverflowError')
@@ -153,9 +156,11 @@ const bySubclass: Array<[OSErrorClass, string[]]> = [
   [TimeoutError, ['ETIMEDOUT']],
 ]
 const subclassByErrno = new Map<number, OSErrorClass>()
+// The C library's values (from the addon), Node's for names it lacks.
+const libcErrnos = new Map<string, number>(native.pep3151Errnos())
 for (const [cls, names] of bySubclass) {
   for (const name of names) {
-    const n = (constants.errno as Record<string, number>)[name]
+    const n = libcErrnos.get(name) ?? (constants.errno as Record<string, number>)[name]
     if (n !== undefined) subclassByErrno.set(n, cls)
   }
 }

@@ -85,3 +85,19 @@ export function pyRepr(v: unknown): string {
   }
   return String(v)
 }
+
+/** Python's truth value of the value a JS value maps to (`bool(v)`). */
+export function pyTruthy(v: unknown): boolean {
+  if (v === null || v === undefined || v === false) return false
+  if (typeof v === 'number') return v !== 0
+  if (typeof v === 'bigint') return v !== 0n
+  if (typeof v === 'string') return v.length > 0
+  if (ArrayBuffer.isView(v)) return v.byteLength > 0
+  if (v instanceof ArrayBuffer) return v.byteLength > 0
+  if (Array.isArray(v)) return v.length > 0
+  if (typeof v === 'object') {
+    const proto = Object.getPrototypeOf(v)
+    if (proto === Object.prototype || proto === null) return Object.keys(v).length > 0
+  }
+  return true
+}

@@ -3,10 +3,23 @@
 // one call into the addon, which takes the timeout as seconds (-1: block).
 import { constants as osConstants } from 'node:os'
 import { inspect } from 'node:util'
+import { constants as bufferConstants } from 'node:buffer'
 
-import { bind as bindArgs, bytesLike, cInt, index, ssize, timeoutSeconds, writable } from './args'
+import {
+  bind as bindArgs,
+  bytesLike,
+  cInt,
+  cLong,
+  cUIntMask,
+  clinicInt,
+  isOptions,
+  socketFd,
+  ssize,
+  timeoutSeconds,
+  writable,
+} from './args'
 import { encodeAddress, isInt } from './address'
-import { OSError, TimeoutError, ValueError, fromNative, osError } from './errors'
+import { MemoryError, OSError, TimeoutError, ValueError, fromNative, osError } from './errors'
 import { pyRepr } from './pytypes'
 import * as C from './constants'
 import native = require('./native')
@@ -23,10 +36,12 @@ export function setdefaulttimeout(timeout: number | null): void {
   defaultTimeout = timeoutSeconds(timeout)
 }
 
-/** What a collected socket still needs: the fd to close and its repr. */
+/** What a collected socket still needs: the fd to close and what its repr shows. */
 interface Held {
   fd: number
-  repr: string
+  family: number
+  type: number
+  proto: number
 }
 
 // A socket collected while open: close its fd and warn, as CPython's
@@ -34,7 +49,7 @@ interface Held {
 const unclosed = new FinalizationRegistry<Held>((held) => {
   if (held.fd < 0) return
   try {
-    process.emitWarning(`unclosed ${held.repr}`, 'ResourceWarning')
+    process.emitWarning(`unclosed ${reprOf(held)}`, 'ResourceWarning')
   } finally {
     try {
       native.close(held.fd)
@@ -83,10 +98,18 @@ export class SocketImpl {
   _closed = false
 
   constructor(...args: unknown[]) {
-    const a = bindArgs('socket', ['family', 'type', 'proto', 'fileno'], args)
-    let family = a.family === undefined ? -1 : cInt(a.family)
-    let type = a.type === undefined ? -1 : cInt(a.type)
-    let proto = a.proto === undefined ? -1 : cInt(a.proto)
+    // socket.socket is a Python class: messages name __init__ and count self.
+    let npos = args.length > 0 && isOptions(args[args.length - 1]) ? args.length - 1 : args.length
+    while (npos > 0 && args[npos - 1] === undefined) npos--
+    if (npos > 4) {
+      throw new TypeError(
+        `socket.__init__() takes from 1 to 5 positional arguments but ${npos + 1} were given`,
+      )
+    }
+    const a = bindArgs('socket.__init__', ['family', 'type', 'proto', 'fileno'], args)
+    let family = a.family === undefined ? -1 : clinicInt(a.family)
+    let type = a.type === undefined ? -1 : clinicInt(a.type)
+    let proto = a.proto === undefined ? -1 : clinicInt(a.proto)
     let fd: number
     if (a.fileno === undefined || a.fileno === null) {
       if (family === -1) family = C.AF_INET
@@ -94,18 +117,17 @@ export class SocketImpl {
       if (proto === -1) proto = 0
       fd = nativeCall('socket', () => native.socket(family, type, proto))
     } else {
-      fd = index(a.fileno)
+      fd = socketFd(a.fileno)
       if (fd < 0) throw new ValueError('negative file descriptor')
-      if (fd > 2 ** 31 - 1) throw new OSError(9, 'Bad file descriptor')
       const [f, t, p] = nativeCall('getsockopt', () => native.describe(fd))
       if (family === -1) family = f
       if (type === -1) type = t
       if (proto === -1) proto = p
     }
-    this._held = { fd, repr: '' }
     this._family = family
     this._type = native.plainType(type)
     this._proto = proto
+    this._held = { fd, family, type: this._type, proto }
     if (type & native.nonblockFlag()) {
       this._t = 0
     } else {
@@ -160,18 +182,18 @@ export class SocketImpl {
   }
 
   bind(address: unknown): void {
-    const sa = encodeAddress(this._family, address, 'bind')
+    const sa = encodeAddress(this._family, address, 'bind', this)
     nativeCall('bind', () => native.bind(this._fd, sa))
   }
 
   connect(address: unknown): void {
-    const sa = encodeAddress(this._family, address, 'connect')
+    const sa = encodeAddress(this._family, address, 'connect', this)
     nativeCall('connect', () => native.connect(this._fd, sa, this._t))
   }
 
   /** connect() that returns the errno instead of raising it (0 on success). */
   connect_ex(address: unknown): number {
-    const sa = encodeAddress(this._family, address, 'connect_ex')
+    const sa = encodeAddress(this._family, address, 'connect_ex', this)
     try {
       native.connect(this._fd, sa, this._t)
       return 0
@@ -226,7 +248,9 @@ export class SocketImpl {
   }
 
   set_inheritable(inheritable: boolean): void {
-    nativeCall('fcntl', () => native.setInheritable(this._fd, Boolean(inheritable)))
+    // os.set_inheritable takes an int (Argument Clinic `int`).
+    const flag = clinicInt(inheritable) !== 0
+    nativeCall('fcntl', () => native.setInheritable(this._fd, flag))
   }
 
   getpeername(): unknown {
@@ -241,10 +265,10 @@ export class SocketImpl {
   getsockopt(level: number, optname: number, buflen?: number): number | Buffer {
     const lv = cInt(level)
     const name = cInt(optname)
-    if (buflen === undefined) {
+    const len = buflen === undefined ? 0 : cInt(buflen)
+    if (len === 0) {
       return nativeCall('getsockopt', () => native.getsockoptInt(this._fd, lv, name))
     }
-    const len = cInt(buflen)
     if (len <= 0 || len > 1024) throw new OSError('getsockopt buflen out of range')
     return nativeCall('getsockopt', () => native.getsockoptBuf(this._fd, lv, name, len))
   }
@@ -273,10 +297,9 @@ export class SocketImpl {
       }
     }
     if (nargs === 4 && value === null && isInt(optlen)) {
-      const n = index(optlen)
-      if (n >= 0 && n <= 2 ** 32 - 1) {
-        return nativeCall('setsockopt', () => native.setsockoptNull(this._fd, lv, name, n))
-      }
+      // Format `I`: any int, taken modulo 2**32.
+      const n = cUIntMask(optlen)
+      return nativeCall('setsockopt', () => native.setsockoptNull(this._fd, lv, name, n))
     }
     if (nargs !== 3) throw new TypeError(`setsockopt() takes exactly 3 arguments (${nargs} given)`)
     const buf = bytesLike(value)
@@ -293,7 +316,8 @@ export class SocketImpl {
   }
 
   setblocking(flag: boolean): void {
-    const block = Boolean(flag)
+    // CPython reads the flag as a C long: ints and bools only.
+    const block = cLong(flag) !== 0
     this._t = block ? -1 : 0
     nativeCall('fcntl', () => native.setBlocking(this._fd, block))
   }
@@ -314,7 +338,9 @@ export class SocketImpl {
     const size = ssize(bufsize)
     const fl = cInt(flags)
     if (size < 0) throw new ValueError('negative buffersize in recv')
-    const buf = Buffer.allocUnsafe(size)
+    // CPython makes no syscall for an empty read.
+    if (size === 0) return Buffer.alloc(0)
+    const buf = alloc(size)
     const n = nativeCall('recv', () => native.recvInto(this._fd, buf, size, fl, this._t))
     return shrink(buf, n)
   }
@@ -323,7 +349,7 @@ export class SocketImpl {
     const size = ssize(bufsize)
     const fl = cInt(flags)
     if (size < 0) throw new ValueError('negative buffersize in recvfrom')
-    const buf = Buffer.allocUnsafe(size)
+    const buf = alloc(size)
     const [n, addr] = nativeCall('recvfrom', () =>
       native.recvfromInto(this._fd, buf, size, fl, this._t),
     )
@@ -337,6 +363,7 @@ export class SocketImpl {
     if (n < 0) throw new ValueError('negative buffersize in recv_into')
     if (n === 0) n = view.byteLength
     if (view.byteLength < n) throw new ValueError('buffer too small for requested bytes')
+    if (n === 0) return 0
     return nativeCall('recv', () => native.recvInto(this._fd, view, n, fl, this._t))
   }
 
@@ -398,7 +425,7 @@ export class SocketImpl {
       for (let i = 0; i < addr.length; i++) if (addr[i] !== last[i]) same = false
       if (same) return this._lastSa!
     }
-    const sa = encodeAddress(this._family, addr, 'sendto')
+    const sa = encodeAddress(this._family, addr, 'sendto', this)
     if (Array.isArray(addr) && typeof addr[0] === 'string' && NUMERIC_HOST.test(addr[0])) {
       this._lastAddr = addr.slice()
       this._lastSa = sa
@@ -407,7 +434,7 @@ export class SocketImpl {
   }
 
   shutdown(how: number): void {
-    const h = cInt(how)
+    const h = clinicInt(how)
     nativeCall('shutdown', () => native.shutdown(this._fd, h))
   }
 
@@ -417,25 +444,7 @@ export class SocketImpl {
 
   /** Python's repr(): `<socket.socket fd=3, family=2, type=1, proto=0, laddr=...>`. */
   toString(): string {
-    const closed = this._fd < 0
-    let s =
-      `<socket.socket${closed ? ' [closed]' : ''} fd=${this._fd}, ` +
-      `family=${this._family}, type=${this._type}, proto=${this._proto}`
-    if (!closed) {
-      try {
-        const laddr = native.getsockname(this._fd)
-        if (truthy(laddr)) s += `, laddr=${pyRepr(laddr)}`
-      } catch {
-        // Python leaves laddr out when getsockname fails.
-      }
-      try {
-        const raddr = native.getpeername(this._fd)
-        if (truthy(raddr)) s += `, raddr=${pyRepr(raddr)}`
-      } catch {
-        // Not connected.
-      }
-    }
-    return s + '>'
+    return reprOf(this._held)
   }
 
   [inspect.custom](): string {
@@ -446,10 +455,40 @@ export class SocketImpl {
 // Numeric IPv4/IPv6 literals resolve the same way every time.
 const NUMERIC_HOST = /^(?:[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*)$/
 
+/** The repr of a socket from its fd and kind (also used once the object is gone). */
+function reprOf(held: Held): string {
+  const fd = held.fd
+  const closed = fd < 0
+  let s =
+    `<socket.socket${closed ? ' [closed]' : ''} fd=${fd}, ` +
+    `family=${held.family}, type=${held.type}, proto=${held.proto}`
+  if (!closed) {
+    try {
+      const laddr = native.getsockname(fd)
+      if (truthy(laddr)) s += `, laddr=${pyRepr(laddr)}`
+    } catch {
+      // Python leaves laddr out when getsockname fails.
+    }
+    try {
+      const raddr = native.getpeername(fd)
+      if (truthy(raddr)) s += `, raddr=${pyRepr(raddr)}`
+    } catch {
+      // Not connected.
+    }
+  }
+  return s + '>'
+}
+
 function truthy(v: unknown): boolean {
   if (v === null || v === undefined || v === '') return false
   if (v instanceof Uint8Array) return v.length > 0
   return true
+}
+
+/** A buffer for a read of `size` bytes; MemoryError where Python's would fail. */
+function alloc(size: number): Buffer {
+  if (size > bufferConstants.MAX_LENGTH) throw new MemoryError()
+  return Buffer.allocUnsafe(size)
 }
 
 /** `buf[:n]`, copied when most of a large buffer went unused. */

@@ -10,7 +10,6 @@ const path = require('node:path')
 const binding = require('../binding.js')
 const table = new Map(binding.constants().map(([name, value]) => [name, Number(value)]))
 const names = [...table.keys()].sort()
-const strings = [...new Set(binding.stringConstants().map(([name]) => name))].sort()
 
 // Python: IntEnum._convert_(name, ..., lambda C: C.isupper() and C.startswith(prefix)).
 const ENUMS = [
@@ -45,16 +44,10 @@ const lines = [
   'export const constants: Readonly<Record<string, number>> = Object.freeze(',
   '  Object.fromEntries(native.constants().map(([name, value]) => [name, Number(value)])),',
   ')',
-  '/** The string constants of this build (`BDADDR_ANY`...). */',
-  'export const stringConstants: Readonly<Record<string, string>> = Object.freeze(',
-  '  Object.fromEntries(native.stringConstants()),',
-  ')',
   '',
   'const C = constants as Record<string, number>',
-  'const S = stringConstants as Record<string, string>',
   '',
   ...names.map((n) => `export const ${n}: number = C.${n}`),
-  ...strings.map((n) => `export const ${n}: string = S.${n}`),
   '',
   ...ENUMS.flatMap(enumLines),
 ]

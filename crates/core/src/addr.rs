@@ -30,6 +30,10 @@ pub enum Address {
     UnixPath(Vec<u8>),
     /// A Linux abstract name, leading NUL included (a `bytes` in Python).
     UnixAbstract(Vec<u8>),
+    /// The Linux families (AF_NETLINK, AF_PACKET, AF_CAN, AF_ALG, ...):
+    /// see `crate::family`.
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    Family(crate::family::FamilyAddress),
     /// A family this build has no model for: `(family, sa_data)`.
     Other {
         family: i32,
@@ -117,7 +121,8 @@ pub fn encode_unix(path: &[u8]) -> Result<SockAddr> {
     }
 }
 
-fn from_raw<T>(raw: &T) -> SockAddr {
+/// A `SockAddr` holding the bytes of the C sockaddr struct `raw`.
+pub(crate) fn from_raw<T>(raw: &T) -> SockAddr {
     let mut storage = zeroed_storage();
     let len = mem::size_of::<T>();
     assert!(len <= mem::size_of::<libc::sockaddr_storage>());
@@ -145,6 +150,15 @@ fn read_as<T: Copy>(addr: &SockAddr) -> Option<T> {
 /// Decodes what accept/recvfrom/getsockname returned, as CPython's
 /// `makesockaddr`.
 pub fn decode(addr: &SockAddr) -> Address {
+    decode_on(addr, -1)
+}
+
+/// `decode` for an address that socket `fd` returned: the families whose
+/// tuple depends on the protocol (AF_CAN, AF_BLUETOOTH) ask the socket for
+/// it, and interface indexes are named through it. `fd` may be -1.
+pub fn decode_on(addr: &SockAddr, fd: std::os::fd::RawFd) -> Address {
+    #[cfg(not(any(target_os = "linux", target_os = "android")))]
+    let _ = fd;
     let len = addr.len() as usize;
     if len == 0 {
         return Address::None;
@@ -178,6 +192,12 @@ pub fn decode(addr: &SockAddr) -> Address {
                 Address::UnixPath(path[..end].to_vec())
             }
         }
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        family => match crate::family::decode(family, bytes, fd) {
+            Some(a) => Address::Family(a),
+            None => other(addr, bytes),
+        },
+        #[cfg(not(any(target_os = "linux", target_os = "android")))]
         _ => other(addr, bytes),
     }
 }

@@ -4,8 +4,13 @@
 
 pub mod addr;
 pub mod error;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub mod family;
 mod ffi;
+pub mod fsname;
 pub mod hostdb;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub mod kernel;
 pub mod netdb;
 pub mod sys;
 pub mod wait;

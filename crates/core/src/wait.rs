@@ -121,19 +121,9 @@ pub fn call<T>(
     fd: RawFd,
     mode: Mode,
     interest: Interest,
-    mut op: impl FnMut() -> io::Result<T>,
+    op: impl FnMut() -> io::Result<T>,
 ) -> Result<T> {
-    let mut deadline = Deadline::new(mode);
-    loop {
-        match op() {
-            Ok(v) => return Ok(v),
-            Err(e) if e.raw_os_error() == Some(libc::EINTR) => continue,
-            Err(e) if would_block(&e) && matches!(mode, Mode::Timeout(_)) => {
-                deadline.wait(fd, interest)?
-            }
-            Err(e) => return Err(e.into()),
-        }
-    }
+    call_with(fd, &mut Deadline::new(mode), interest, op)
 }
 
 /// `call` with a deadline shared with the caller, for loops such as sendall.

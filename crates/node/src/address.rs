@@ -5,6 +5,7 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use pysocket_core::addr::{self, Address};
+use pysocket_core::fsname;
 use pysocket_core::netdb::{self, Ip};
 use socket2::SockAddr;
 
@@ -29,10 +30,13 @@ impl ToNapiValue for JsAddress {
                 env,
                 (addr::ipv6_text(&ip), port as u32, flowinfo, scope_id),
             ),
+            // Python's fsdecode: undecodable bytes become lone surrogates.
             Address::UnixPath(p) => {
-                String::to_napi_value(env, String::from_utf8_lossy(&p).into_owned())
+                Utf16String::to_napi_value(env, Utf16String::from(fsname::decode_utf16(&p)))
             }
             Address::UnixAbstract(b) => Buffer::to_napi_value(env, Buffer::from(b)),
+            #[cfg(any(target_os = "linux", target_os = "android"))]
+            Address::Family(f) => crate::families::to_napi(env, f),
             Address::Other { family, data } => {
                 <(i32, Buffer)>::to_napi_value(env, (family, Buffer::from(data)))
             }
@@ -51,6 +55,12 @@ impl TypeName for JsAddress {
 
 pub fn decoded(a: &SockAddr) -> JsAddress {
     JsAddress(addr::decode(a))
+}
+
+/// `decoded` for an address socket `fd` returned (the protocol-dependent
+/// families ask the socket for its protocol and interface names).
+pub fn decoded_on(fd: i32, a: &SockAddr) -> JsAddress {
+    JsAddress(addr::decode_on(a, fd))
 }
 
 fn bytes(a: &SockAddr) -> Buffer {

@@ -9,6 +9,9 @@
 mod address;
 mod constants;
 mod error;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod families;
+#[cfg(test)]
 mod headers;
 mod hostdb;
 mod netdb;

@@ -5,7 +5,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use pysocket_core::{sys, Mode};
 
-use crate::address::{decoded, sockaddr, JsAddress};
+use crate::address::{decoded_on, sockaddr, JsAddress};
 use crate::error::{Js, Result};
 
 #[napi(catch_unwind)]
@@ -94,17 +94,17 @@ pub fn connect(fd: i32, addr: &[u8], timeout: f64) -> Result<()> {
 #[napi(catch_unwind, ts_return_type = "[number, unknown]")]
 pub fn accept(fd: i32, timeout: f64) -> Result<(i32, JsAddress)> {
     let (new, peer) = sys::accept(fd, Mode::from_secs(timeout)).js()?;
-    Ok((new, decoded(&peer)))
+    Ok((new, decoded_on(fd, &peer)))
 }
 
 #[napi(catch_unwind, ts_return_type = "unknown")]
 pub fn getsockname(fd: i32) -> Result<JsAddress> {
-    Ok(decoded(&sys::getsockname(fd).js()?))
+    Ok(decoded_on(fd, &sys::getsockname(fd).js()?))
 }
 
 #[napi(catch_unwind, ts_return_type = "unknown")]
 pub fn getpeername(fd: i32) -> Result<JsAddress> {
-    Ok(decoded(&sys::getpeername(fd).js()?))
+    Ok(decoded_on(fd, &sys::getpeername(fd).js()?))
 }
 
 /// recv into the first `nbytes` of `buf`; returns the count received.
@@ -138,7 +138,7 @@ pub fn recvfrom_into(
     let buf = unsafe { buf.as_mut() };
     let n = (nbytes as usize).min(buf.len());
     let (got, from) = sys::recvfrom(fd, &mut buf[..n], flags, Mode::from_secs(timeout)).js()?;
-    Ok((got as u32, decoded(&from)))
+    Ok((got as u32, decoded_on(fd, &from)))
 }
 
 #[napi(catch_unwind)]
