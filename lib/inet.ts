@@ -7,7 +7,7 @@ import { bytesLike, cInt, index } from './args'
 import { OSError, OverflowError, ValueError, fromNative } from './errors'
 import { argTypeName, pyTypeName } from './pytypes'
 import { AF_INET, AF_INET6 } from './constants'
-import { ntop6, pton4Into, pton6Into } from './ip6'
+import { ntop6, pton4, pton6Into } from './ip6'
 import { arity, oneArg } from './arity'
 import native = require('./native')
 
@@ -146,8 +146,15 @@ export function inet_pton(address_family: number, ip_string: string): Buffer {
     throw new TypeError(`inet_pton() argument 2 must be str, not ${argTypeName(ip_string)}`)
   }
   if (af === AF_INET) {
-    const out = Buffer.allocUnsafe(4)
-    if (pton4Into(ip_string, 0, out, 0)) return out
+    const v = pton4(ip_string)
+    if (v >= 0) {
+      const out = Buffer.allocUnsafe(4)
+      out[0] = v >>> 24
+      out[1] = (v >>> 16) & 0xff
+      out[2] = (v >>> 8) & 0xff
+      out[3] = v & 0xff
+      return out
+    }
   } else if (af === AF_INET6) {
     const out = Buffer.allocUnsafe(16)
     if (pton6Into(ip_string, out)) return out

@@ -12,6 +12,33 @@ function hexDigit(c: number): number {
   return -1
 }
 
+/** A strict dotted quad (inet_pton(AF_INET)) as a 32-bit number, or -1. */
+export function pton4(s: string): number {
+  const n = s.length
+  if (n < 7 || n > 15) return -1
+  let acc = 0
+  let cur = 0
+  let digits = 0
+  let dots = 0
+  for (let i = 0; i < n; i++) {
+    const c = s.charCodeAt(i) - 48
+    if (c >= 0 && c <= 9) {
+      // No leading zeros, at most 255.
+      if (digits > 0 && cur === 0) return -1
+      cur = cur * 10 + c
+      if (cur > 255) return -1
+      digits++
+    } else if (c === -2 && digits > 0 && dots < 3) {
+      acc = (acc << 8) | cur
+      cur = 0
+      digits = 0
+      dots++
+    } else return -1
+  }
+  if (dots !== 3 || digits === 0) return -1
+  return ((acc << 8) | cur) >>> 0
+}
+
 /** Strict dotted quad in `s[from..]` written into `out[at..at+4]`; false if invalid. */
 export function pton4Into(s: string, from: number, out: Uint8Array, at: number): boolean {
   let sawDigit = false
