@@ -4,14 +4,6 @@
 // and `::a.b.c.d` forms). A crossing into the addon costs more than the
 // parse itself; the differential tests hold these to python3's results.
 
-/** Hex digit value of a char code, or -1. */
-function hexDigit(c: number): number {
-  if (c >= 48 && c <= 57) return c - 48
-  if (c >= 97 && c <= 102) return c - 87
-  if (c >= 65 && c <= 70) return c - 55
-  return -1
-}
-
 /** A strict dotted quad (inet_pton(AF_INET)) as a 32-bit number, or -1. */
 export function pton4(s: string): number {
   const n = s.length
@@ -66,6 +58,11 @@ export function pton4Into(s: string, from: number, out: Uint8Array, at: number):
   return true
 }
 
+// Hex digit values by char code (-1: not a hex digit).
+const HEX = new Int8Array(128).fill(-1)
+for (let i = 0; i < 10; i++) HEX[48 + i] = i
+for (let i = 0; i < 6; i++) HEX[97 + i] = HEX[65 + i] = 10 + i
+
 // The 16-bit words being parsed (scratch, reused: nothing here re-enters).
 const W = new Int32Array(8)
 
@@ -85,12 +82,7 @@ export function pton6Into(s: string, out: Uint8Array): boolean {
   let val = 0
   while (i < n) {
     const c = s.charCodeAt(i++)
-    let d = -1
-    if (c >= 48 && c <= 57) d = c - 48
-    else {
-      const l = c | 32
-      if (l >= 97 && l <= 102) d = l - 87
-    }
+    const d = c < 128 ? HEX[c] : -1
     if (d >= 0) {
       if (digits === 4) return false
       val = (val << 4) | d
