@@ -403,6 +403,7 @@ json.dump(out, sys.stdout)
 
 function check(t: import('ava').ExecutionContext, cases: Case[]) {
   const { compared, diffs } = differences(cases)
+  t.log(`${compared} calls compared with python3`)
   t.deepEqual(diffs, [], `${diffs.length} of ${compared} calls differ from python3`)
 }
 
