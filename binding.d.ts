@@ -96,11 +96,43 @@ export declare function gaiStrerror(code: number): string
 /** getaddrinfo(3): a list of `[family, type, proto, canonname, address]`. */
 export declare function getaddrinfo(host: Buffer | undefined | null, service: Buffer | undefined | null, family: number, socktype: number, protocol: number, flags: number): Array<[number, number, number, string, unknown]>
 
+/** The Promise form of `getaddrinfo` (same arguments). */
+export declare function getaddrinfoAsync(host: Buffer | undefined | null, service: Buffer | undefined | null, family: number, socktype: number, protocol: number, flags: number): Promise<Array<[number, number, number, string, unknown]>>
+
 export declare function getBlocking(fd: number): boolean
+
+/** `[hostname, aliases, addresses]` for an address (or a name, resolved first). */
+export declare function gethostbyaddr(name: Buffer): [string, string[], string[]]
+
+/** CPython's gethostbyname: the IPv4 address of `name` as text. */
+export declare function gethostbyname(name: Buffer): string
+
+/**
+ * `[hostname, aliases, addresses]` for a name (checked as CPython does
+ * with setipaddr first).
+ */
+export declare function gethostbynameEx(name: Buffer): [string, string[], string[]]
+
+export declare function gethostname(): Buffer
 
 export declare function getInheritable(fd: number): boolean
 
+/**
+ * getnameinfo on `(host, port[, flowinfo, scope_id])` parts; `v6` says
+ * whether the tuple had the IPv6 fields.
+ */
+export declare function getnameinfo(host: Buffer, port: number, v6: boolean, flowinfo: number, scopeId: number, flags: number): [string, string]
+
+/** The Promise form of `getnameinfo` (same arguments). */
+export declare function getnameinfoAsync(host: Buffer, port: number, v6: boolean, flowinfo: number, scopeId: number, flags: number): Promise<[string, string]>
+
 export declare function getpeername(fd: number): unknown
+
+export declare function getprotobyname(name: Buffer): number | null
+
+export declare function getservbyname(name: Buffer, proto?: Buffer | undefined | null): number | null
+
+export declare function getservbyport(port: number, proto?: Buffer | undefined | null): string | null
 
 export declare function getsockname(fd: number): unknown
 
@@ -111,11 +143,28 @@ export declare function getsockoptInt(fd: number, level: number, name: number): 
 /** A 64-bit option as a BigInt (CPython's getsockopt on AF_VSOCK sockets). */
 export declare function getsockoptU64(fd: number, level: number, name: number): bigint
 
+export declare function hstrerror(code: number): string
+
 /**
  * The index of interface `name` (bytes, cut at NUL and IFNAMSIZ - 1) as
  * socket `fd` sees it (SIOCGIFINDEX); `fd` -1 asks glibc's if_nametoindex.
  */
 export declare function ifIndex(fd: number, name: Uint8Array): number
+
+export declare function ifIndextoname(index: number): string
+
+export declare function ifNameindex(): Array<[number, string]>
+
+export declare function ifNametoindex(name: Buffer): number
+
+/** inet_aton(3): null for text it rejects. */
+export declare function inetAton(text: Buffer): Buffer | null
+
+/** inet_ntop(3): null for a bad family or length. */
+export declare function inetNtop(family: number, packed: Uint8Array): string | null
+
+/** inet_pton(3): null for text that is not an address of `family`. */
+export declare function inetPton(family: number, text: Buffer): Buffer | null
 
 export declare function isOpen(fd: number): boolean
 
@@ -172,6 +221,8 @@ export declare function sendmsgOne(fd: number, buf: Uint8Array, ancLevel: number
 export declare function sendto(fd: number, data: Uint8Array, flags: number, addr: Uint8Array, timeout: number): number
 
 export declare function setBlocking(fd: number, blocking: boolean): void
+
+export declare function sethostname(name: Buffer): void
 
 export declare function setInheritable(fd: number, inheritable: boolean): void
 

@@ -40,8 +40,24 @@ export {
   has_dualstack_ipv6,
 } from './lib/create'
 export type { CreateServerOptions } from './lib/create'
-export { getaddrinfo } from './lib/netdb'
-export type { AddrInfo } from './lib/netdb'
+export {
+  getaddrinfo,
+  getnameinfo,
+  gethostbyname,
+  gethostbyname_ex,
+  gethostbyaddr,
+  gethostname,
+  sethostname,
+  getfqdn,
+  getprotobyname,
+  getservbyname,
+  getservbyport,
+  if_nameindex,
+  if_nametoindex,
+  if_indextoname,
+} from './lib/netdb'
+export type { AddrInfo, HostEntry } from './lib/netdb'
+export { htons, ntohs, htonl, ntohl, inet_aton, inet_ntoa, inet_pton, inet_ntop } from './lib/inet'
 export type { Address } from './lib/address'
 export { BDADDR_ANY, BDADDR_LOCAL, get_local_cid, SystemError } from './lib/family'
 export type { AfalgOptions } from './lib/family'

@@ -190,6 +190,10 @@ export function fromNative(e: unknown, syscall?: string): unknown {
       const code = Number(payload)
       return new gaierror(code, native.gaiStrerror(code))
     }
+    case 'herror': {
+      const code = Number(payload)
+      return new herror(code, native.hstrerror(code))
+    }
     case 'timeout':
       return new TimeoutError('timed out')
     case 'osmsg':

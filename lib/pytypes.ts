@@ -25,6 +25,11 @@ export function pyTypeName(v: unknown): string {
   return 'dict'
 }
 
+/** The type name in "argument N must be X, not Y" messages (None for None). */
+export function argTypeName(v: unknown): string {
+  return v === null || v === undefined ? 'None' : pyTypeName(v)
+}
+
 function escapeChar(code: number, quote: string, bytes: boolean): string {
   const ch = String.fromCharCode(code)
   if (ch === '\\' || ch === quote) return '\\' + ch

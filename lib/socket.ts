@@ -145,12 +145,12 @@ export class SocketImpl {
   }
 
   /** The address family (`AF_INET`, ...). */
-  get family(): number {
+  get family(): C.AddressFamily | number {
     return this._family
   }
 
   /** The socket type, without SOCK_NONBLOCK/SOCK_CLOEXEC. */
-  get type(): number {
+  get type(): C.SocketKind | number {
     return this._type
   }
 

@@ -12,6 +12,8 @@ pub enum Error {
     Os(i32),
     /// A getaddrinfo/getnameinfo failure: `gaierror(code, gai_strerror(code))`.
     Gai(i32),
+    /// A gethostbyname/gethostbyaddr failure: `herror(code, hstrerror(code))`.
+    Host(i32),
     /// The socket's deadline passed: `TimeoutError('timed out')`.
     Timeout,
     /// `OSError(message)` with no errno, e.g. "address family mismatched".
@@ -59,6 +61,7 @@ impl fmt::Display for Error {
         match self {
             Error::Os(e) => write!(f, "[Errno {e}] {}", strerror(*e)),
             Error::Gai(e) => write!(f, "[Errno {e}] {}", crate::netdb::gai_strerror(*e)),
+            Error::Host(e) => write!(f, "[Errno {e}] {}", crate::hostdb::hstrerror(*e)),
             Error::Timeout => f.write_str("timed out"),
             Error::OsMessage(m) | Error::Value(m) | Error::Overflow(m) => f.write_str(m),
         }

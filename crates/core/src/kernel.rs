@@ -211,6 +211,26 @@ pub const CAN_BCM_TX_RESET_MULTI_IDX: c_int = 0x0200;
 pub const CAN_BCM_RX_RTR_FRAME: c_int = 0x0400;
 pub const CAN_BCM_CAN_FD_FRAME: c_int = 0x0800;
 
+// The rest of what CPython exports on Linux and `libc` lacks (netdb).
+// <linux/if_alg.h> (kernels from 5.x; CPython exports them where defined)
+pub const ALG_OP_SIGN: c_int = 2;
+pub const ALG_OP_VERIFY: c_int = 3;
+pub const ALG_SET_PUBKEY: c_int = 6;
+// <netdb.h> (glibc, with __USE_GNU)
+pub const EAI_ADDRFAMILY: c_int = -9;
+pub const NI_MAXSERV: c_int = 32;
+// <netinet/in.h>
+pub const INADDR_UNSPEC_GROUP: u32 = 0xe000_0000;
+pub const INADDR_ALLHOSTS_GROUP: u32 = 0xe000_0001;
+pub const INADDR_MAX_LOCAL_GROUP: u32 = 0xe000_00ff;
+pub const IPPORT_RESERVED: c_int = 1024;
+pub const IPPORT_USERRESERVED: c_int = 5000;
+// <bits/in.h>
+pub const IPV6_RTHDR_TYPE_0: c_int = 0;
+pub const IP_MAX_MEMBERSHIPS: c_int = 20;
+// <linux/tcp.h>
+pub const TCP_TX_DELAY: c_int = 37;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@ pub mod error;
 pub mod family;
 mod ffi;
 pub mod fsname;
+pub mod hostdb;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub mod kernel;
 pub mod msg;

@@ -200,9 +200,21 @@ mod tests {
 
     #[test]
     fn resolver_errors_are_gai_codes() {
-        match resolve_host(b"no-such-host.invalid", libc::AF_INET) {
+        // An IPv6 literal for AF_INET fails without any DNS query.
+        match resolve_host(b"::1", libc::AF_INET) {
             Err(Error::Gai(code)) => assert!(!gai_strerror(code).is_empty()),
             other => panic!("expected a gaierror, got {other:?}"),
+        }
+        match getaddrinfo(
+            Some(b"no-such-host.invalid"),
+            None,
+            libc::AF_INET,
+            0,
+            0,
+            libc::AI_NUMERICHOST,
+        ) {
+            Err(Error::Gai(code)) => assert_eq!(code, libc::EAI_NONAME),
+            other => panic!("expected EAI_NONAME, got {other:?}"),
         }
         assert_eq!(
             resolve_host(b"a\0b", libc::AF_INET).unwrap_err(),

@@ -140,6 +140,142 @@ const PLATFORM: &[(&str, i64)] = table![
     AF_PACKET,
 ];
 
+/// The rest of what CPython exports on Linux, where the `libc` crate has it.
+#[cfg(target_os = "linux")]
+const LINUX: &[(&str, i64)] = table![
+    EAI_NODATA,
+    IPPROTO_AH,
+    IPPROTO_DSTOPTS,
+    IPPROTO_EGP,
+    IPPROTO_ESP,
+    IPPROTO_FRAGMENT,
+    IPPROTO_GRE,
+    IPPROTO_HOPOPTS,
+    IPPROTO_IDP,
+    IPPROTO_IGMP,
+    IPPROTO_IPIP,
+    IPPROTO_NONE,
+    IPPROTO_PIM,
+    IPPROTO_PUP,
+    IPPROTO_ROUTING,
+    IPPROTO_RSVP,
+    IPPROTO_SCTP,
+    IPPROTO_TP,
+    IPV6_DONTFRAG,
+    IPV6_DSTOPTS,
+    IPV6_HOPLIMIT,
+    IPV6_HOPOPTS,
+    IPV6_NEXTHOP,
+    IPV6_PATHMTU,
+    IPV6_PKTINFO,
+    IPV6_RECVDSTOPTS,
+    IPV6_RECVHOPLIMIT,
+    IPV6_RECVHOPOPTS,
+    IPV6_RECVPATHMTU,
+    IPV6_RECVPKTINFO,
+    IPV6_RECVRTHDR,
+    IPV6_RECVTCLASS,
+    IPV6_RTHDR,
+    IPV6_RTHDRDSTOPTS,
+    IPV6_TCLASS,
+    IP_ADD_SOURCE_MEMBERSHIP,
+    IP_BIND_ADDRESS_NO_PORT,
+    IP_BLOCK_SOURCE,
+    IP_DEFAULT_MULTICAST_LOOP,
+    IP_DEFAULT_MULTICAST_TTL,
+    IP_DROP_SOURCE_MEMBERSHIP,
+    IP_RECVOPTS,
+    IP_RETOPTS,
+    IP_UNBLOCK_SOURCE,
+    MSG_FASTOPEN,
+    NI_IDN,
+    SCM_CREDENTIALS,
+    SCM_RIGHTS,
+    SOL_IP,
+    SOL_TCP,
+    SOL_UDP,
+    SO_BINDTOIFINDEX,
+    SO_INCOMING_CPU,
+    SO_PASSSEC,
+    SO_PEERSEC,
+    TCP_CC_INFO,
+    TCP_FASTOPEN_CONNECT,
+    TCP_FASTOPEN_KEY,
+    TCP_FASTOPEN_NO_COOKIE,
+    TCP_INQ,
+    TCP_MD5SIG,
+    TCP_MD5SIG_EXT,
+    TCP_QUEUE_SEQ,
+    TCP_REPAIR,
+    TCP_REPAIR_OPTIONS,
+    TCP_REPAIR_QUEUE,
+    TCP_REPAIR_WINDOW,
+    TCP_SAVED_SYN,
+    TCP_SAVE_SYN,
+    TCP_THIN_DUPACK,
+    TCP_THIN_LINEAR_TIMEOUTS,
+    TCP_TIMESTAMP,
+    TCP_ULP,
+    TCP_ZEROCOPY_RECEIVE,
+];
+
+/// Names CPython exports for a value the `libc` crate has under another
+/// name: `(CPython's name, libc's name)`.
+macro_rules! aliased {
+    ($($name:ident = $libc:ident),* $(,)?) => {
+        &[$((stringify!($name), libc::$libc as i64)),*]
+    };
+}
+
+#[cfg(target_os = "linux")]
+const LINUX_ALIASES: &[(&str, i64)] = aliased![
+    IPV6_JOIN_GROUP = IPV6_ADD_MEMBERSHIP,
+    IPV6_LEAVE_GROUP = IPV6_DROP_MEMBERSHIP,
+    IP_RECVRETOPTS = IP_RETOPTS,
+    // net/ethernet.h's ETHERTYPE_* are linux/if_ether.h's ETH_P_* values.
+    ETHERTYPE_ARP = ETH_P_ARP,
+    ETHERTYPE_IP = ETH_P_IP,
+    ETHERTYPE_IPV6 = ETH_P_IPV6,
+    ETHERTYPE_VLAN = ETH_P_8021Q,
+    // linux/can/bcm.h: the opcodes and flags CPython prefixes with CAN_BCM_.
+    CAN_BCM_TX_SETUP = TX_SETUP,
+    CAN_BCM_TX_DELETE = TX_DELETE,
+    CAN_BCM_TX_READ = TX_READ,
+    CAN_BCM_TX_SEND = TX_SEND,
+    CAN_BCM_RX_SETUP = RX_SETUP,
+    CAN_BCM_RX_DELETE = RX_DELETE,
+    CAN_BCM_RX_READ = RX_READ,
+    CAN_BCM_TX_STATUS = TX_STATUS,
+    CAN_BCM_TX_EXPIRED = TX_EXPIRED,
+    CAN_BCM_RX_STATUS = RX_STATUS,
+    CAN_BCM_RX_TIMEOUT = RX_TIMEOUT,
+    CAN_BCM_RX_CHANGED = RX_CHANGED,
+    CAN_BCM_SETTIMER = SETTIMER,
+    CAN_BCM_STARTTIMER = STARTTIMER,
+    CAN_BCM_TX_COUNTEVT = TX_COUNTEVT,
+    CAN_BCM_TX_ANNOUNCE = TX_ANNOUNCE,
+    CAN_BCM_TX_CP_CAN_ID = TX_CP_CAN_ID,
+    CAN_BCM_RX_FILTER_ID = RX_FILTER_ID,
+    CAN_BCM_RX_CHECK_DLC = RX_CHECK_DLC,
+    CAN_BCM_RX_NO_AUTOTIMER = RX_NO_AUTOTIMER,
+    CAN_BCM_RX_ANNOUNCE_RESUME = RX_ANNOUNCE_RESUME,
+    CAN_BCM_TX_RESET_MULTI_IDX = TX_RESET_MULTI_IDX,
+    CAN_BCM_RX_RTR_FRAME = RX_RTR_FRAME,
+    CAN_BCM_CAN_FD_FRAME = CAN_FD_FRAME,
+];
+
+/// linux/vm_sockets.h: `_IO(7, 0xb9)`, built with libc's `_IO`.
+#[cfg(target_os = "linux")]
+const LINUX_DERIVED: &[(&str, i64)] =
+    &[("IOCTL_VM_SOCKETS_GET_LOCAL_CID", libc::_IO(7, 0xb9) as i64)];
+
+#[cfg(not(target_os = "linux"))]
+const LINUX: &[(&str, i64)] = &[];
+#[cfg(not(target_os = "linux"))]
+const LINUX_ALIASES: &[(&str, i64)] = &[];
+#[cfg(not(target_os = "linux"))]
+const LINUX_DERIVED: &[(&str, i64)] = &[];
+
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 const PLATFORM: &[(&str, i64)] = table![TCP_KEEPALIVE];
 
@@ -418,6 +554,27 @@ const RECVMSG_PLATFORM: &[(&str, i64)] = table![
 #[cfg(not(any(target_os = "linux", target_os = "android")))]
 const RECVMSG_PLATFORM: &[(&str, i64)] = &[];
 
+/// What neither `libc` nor `nix` has, from `pysocket_core::kernel`.
+#[cfg(target_os = "linux")]
+const NETDB_KERNEL: &[(&str, i64)] = kernel_table![
+    ALG_OP_SIGN,
+    ALG_OP_VERIFY,
+    ALG_SET_PUBKEY,
+    EAI_ADDRFAMILY,
+    INADDR_ALLHOSTS_GROUP,
+    INADDR_MAX_LOCAL_GROUP,
+    INADDR_UNSPEC_GROUP,
+    IPPORT_RESERVED,
+    IPPORT_USERRESERVED,
+    IPV6_RTHDR_TYPE_0,
+    IP_MAX_MEMBERSHIPS,
+    NI_MAXSERV,
+    TCP_TX_DELAY,
+];
+
+#[cfg(not(target_os = "linux"))]
+const NETDB_KERNEL: &[(&str, i64)] = &[];
+
 /// Every constant of this build as `[name, value]` pairs.
 #[napi(catch_unwind)]
 pub fn constants() -> Vec<(&'static str, i64)> {
@@ -428,6 +585,32 @@ pub fn constants() -> Vec<(&'static str, i64)> {
         .chain(FAMILIES_KERNEL.iter())
         .chain(RECVMSG_COMMON.iter())
         .chain(RECVMSG_PLATFORM.iter())
+        .chain(LINUX.iter())
+        .chain(LINUX_ALIASES.iter())
+        .chain(LINUX_DERIVED.iter())
+        .chain(NETDB_KERNEL.iter())
         .copied()
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    #[test]
+    fn every_name_has_one_value() {
+        let mut seen: HashMap<&str, i64> = HashMap::new();
+        for (name, value) in super::constants() {
+            if let Some(old) = seen.insert(name, value) {
+                assert_eq!(old, value, "{name} listed twice with different values");
+            }
+        }
+        // Aliases carry the value of the name they stand for.
+        #[cfg(target_os = "linux")]
+        {
+            assert_eq!(seen["IPV6_JOIN_GROUP"], libc::IPV6_ADD_MEMBERSHIP as i64);
+            assert_eq!(seen["CAN_BCM_TX_SETUP"], libc::TX_SETUP as i64);
+            assert_eq!(seen["AF_ROUTE"], seen["AF_NETLINK"]);
+        }
+    }
 }

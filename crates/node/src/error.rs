@@ -6,6 +6,7 @@ pub fn to_js(e: CoreError) -> napi::Error {
     let reason = match e {
         CoreError::Os(n) => format!("PYSOCKET:os:{n}"),
         CoreError::Gai(n) => format!("PYSOCKET:gai:{n}"),
+        CoreError::Host(n) => format!("PYSOCKET:herror:{n}"),
         CoreError::Timeout => "PYSOCKET:timeout:".to_string(),
         CoreError::OsMessage(m) => format!("PYSOCKET:osmsg:{m}"),
         CoreError::Value(m) => format!("PYSOCKET:value:{m}"),

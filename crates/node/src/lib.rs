@@ -12,5 +12,8 @@ mod error;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod families;
 mod msg;
+#[cfg(test)]
+mod headers;
+mod hostdb;
 mod netdb;
 mod socket;
