@@ -8,6 +8,7 @@ import { bind as bindArgs, bytesLike, cInt, index, ssize, timeoutSeconds, writab
 import { encodeAddress, isInt } from './address'
 import { OSError, TimeoutError, ValueError, fromNative, osError } from './errors'
 import { pyRepr } from './pytypes'
+import { fast } from './fast'
 import * as C from './constants'
 import native = require('./native')
 
@@ -315,7 +316,7 @@ export class SocketImpl {
     const fl = cInt(flags)
     if (size < 0) throw new ValueError('negative buffersize in recv')
     const buf = Buffer.allocUnsafe(size)
-    const n = nativeCall('recv', () => native.recvInto(this._fd, buf, size, fl, this._t))
+    const n = nativeCall('recv', () => fast.fastRecvInto(this._fd, buf, size, fl, this._t))
     return shrink(buf, n)
   }
 
@@ -337,7 +338,7 @@ export class SocketImpl {
     if (n < 0) throw new ValueError('negative buffersize in recv_into')
     if (n === 0) n = view.byteLength
     if (view.byteLength < n) throw new ValueError('buffer too small for requested bytes')
-    return nativeCall('recv', () => native.recvInto(this._fd, view, n, fl, this._t))
+    return nativeCall('recv', () => fast.fastRecvInto(this._fd, view, n, fl, this._t))
   }
 
   recvfrom_into(
@@ -357,7 +358,7 @@ export class SocketImpl {
   send(data: ArrayBufferView | ArrayBuffer, flags: number = 0): number {
     const buf = bytesLike(data)
     const fl = cInt(flags)
-    return nativeCall('send', () => native.send(this._fd, buf, fl, this._t))
+    return nativeCall('send', () => fast.fastSend(this._fd, buf, fl, this._t))
   }
 
   /** Sends all of `data`; one timeout covers the whole call. */

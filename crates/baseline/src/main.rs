@@ -30,7 +30,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let argv: Vec<&str> = args.iter().map(String::as_str).collect();
     let result = match argv.as_slice() {
-        ["echo-server"] => serve(|s| echo(s)),
+        ["echo-server"] => serve(echo),
         ["bulk-server", bytes] => {
             let total: u64 = parse(bytes);
             serve(move |s| send_bytes(s, total))

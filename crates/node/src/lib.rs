@@ -9,5 +9,6 @@
 mod address;
 mod constants;
 mod error;
+mod fast;
 mod netdb;
 mod socket;
