@@ -10,7 +10,7 @@ const readline = require('node:readline')
 const ROOT = path.resolve(__dirname, '..')
 
 /** Rounds per suite (contenders are interleaved inside each round). */
-const ROUNDS = Number(process.env.PYSOCKET_BENCH_ROUNDS || 5)
+const ROUNDS = Number(process.env.PYSOCKET_BENCH_ROUNDS || 7)
 
 /** The python3 to compare with (CPython). */
 const PYTHON = process.env.PYTHON || 'python3'
@@ -92,6 +92,15 @@ function median(xs) {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2
 }
 
+/**
+ * The median over rounds of each round's ratio to the baseline's run of the
+ * same round: a paired comparison, so that load that comes and goes on a
+ * shared machine hits both sides of each ratio alike.
+ */
+function pairedRatio(samples, base) {
+  return median(samples.map((x, i) => x / base[i]))
+}
+
 /** A markdown table from a header row and rows of cells. */
 function table(header, rows) {
   const all = [header, ...rows].map((r) => r.map(String))
@@ -120,6 +129,7 @@ module.exports = {
   runClient,
   available,
   median,
+  pairedRatio,
   usPerRoundTrip,
   gibPerSecond,
   table,

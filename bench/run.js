@@ -11,7 +11,7 @@
 //   to the baseline (the same syscalls in Rust/C), and optionally a short
 //   note line (the DESIGN.md target). Diagnostics go to stderr.
 // - It runs the contenders interleaved (round 1: A B C, round 2: B C A, ...)
-//   for PYSOCKET_BENCH_ROUNDS rounds (default 5; see common.js), each in its
+//   for PYSOCKET_BENCH_ROUNDS rounds (default 7; see common.js), each in its
 //   own child process timing itself after a warm-up, so that start-up and
 //   noise from other users of the machine do not decide the result.
 // - It exits 0 on success and non-zero on failure; it must finish within a
@@ -42,7 +42,7 @@ function main() {
   console.log(
     `## pysocket benchmarks\n\n${os.type()} ${os.release()} ${os.arch()}, ` +
       `${os.cpus().length} × ${cpu ? cpu.model.trim() : 'cpu'}, Node ${process.version}, ` +
-      `${process.env.PYSOCKET_BENCH_ROUNDS || 5} rounds per suite\n`,
+      `${process.env.PYSOCKET_BENCH_ROUNDS || 7} rounds per suite\n`,
   )
   const failed = []
   for (const file of suites) {

@@ -45,7 +45,7 @@ async function main() {
   } finally {
     peer.stop()
   }
-  const base = c.median(samples.get(contenders[0].name))
+  const base = samples.get(contenders[0].name)
   const rows = contenders.map((x) => {
     const s = samples.get(x.name)
     const m = c.median(s)
@@ -53,13 +53,14 @@ async function main() {
       x.name,
       m.toFixed(2),
       `${Math.min(...s).toFixed(2)}–${Math.max(...s).toFixed(2)}`,
-      `${(m / base).toFixed(2)}x`,
+      `${c.pairedRatio(s, base).toFixed(2)}x`,
     ]
   })
   const size = BYTES === GIB ? '1 GiB' : `${BYTES} bytes`
   console.log(
     `### TCP bulk receive, ${size}, ${BUFSIZE / 1024} KiB buffer × ${c.ROUNDS} rounds (higher is better)\n\n` +
-      'Per run: the median 64 MiB segment; table: median and range over the rounds.\n',
+      'Per run: the median 64 MiB segment; table: median and range over the rounds;\n' +
+      "ratio: the median of each round's ratio to the baseline's run in that round.\n",
   )
   console.log(c.table(['receiver', 'median GiB/s', 'range', 'throughput vs baseline'], rows))
   console.log('\nTarget: pysocket at least 0.95x the baseline.')

@@ -43,7 +43,7 @@ async function main() {
   } finally {
     peer.stop()
   }
-  const base = c.median(samples.get(contenders[0].name))
+  const base = samples.get(contenders[0].name)
   const rows = contenders.map((x) => {
     const s = samples.get(x.name)
     const m = c.median(s)
@@ -51,12 +51,13 @@ async function main() {
       x.name,
       m.toFixed(2),
       `${Math.min(...s).toFixed(2)}–${Math.max(...s).toFixed(2)}`,
-      `${(m / base).toFixed(2)}x`,
+      `${c.pairedRatio(s, base).toFixed(2)}x`,
     ]
   })
   console.log(
     `### TCP ping-pong, 1 byte, ${ITERS} round trips × ${c.ROUNDS} rounds (lower is better)\n\n` +
-      'Per run: the median 1000-round-trip batch; table: median and range over the rounds.\n',
+      'Per run: the median 1000-round-trip batch; table: median and range over the rounds;\n' +
+      "ratio: the median of each round's ratio to the baseline's run in that round.\n",
   )
   console.log(c.table(['client', 'median µs / round trip', 'range', 'time vs baseline'], rows))
   console.log('\nTarget: pysocket within 1.15x of the baseline and faster than CPython.')
