@@ -2,6 +2,7 @@
 
     python3 cpython.py pingpong PORT ITERS WARMUP
     python3 cpython.py bulk PORT BUFSIZE
+    python3 cpython.py pair ITERS WARMUP   (send + recv on a socketpair, one thread)
 
 Prints one JSON line, timed inside the process: total ns and the ns of each
 batch (BATCH round trips, or SEGMENT bytes), see bench/common.js.
@@ -39,6 +40,28 @@ def pingpong(port, iters, warmup):
     print(json.dumps({"ns": ns, "iters": iters, "batch": BATCH, "batches": batches}))
 
 
+def pair(iters, warmup):
+    x, y = socket.socketpair()
+    ping = b"x"
+    for _ in range(warmup):
+        x.send(ping)
+        y.recv(1)
+    clock = time.perf_counter_ns
+    batches = []
+    t0 = tb = clock()
+    for i in range(1, iters + 1):
+        x.send(ping)
+        y.recv(1)
+        if i % BATCH == 0:
+            t = clock()
+            batches.append(t - tb)
+            tb = t
+    ns = clock() - t0
+    x.close()
+    y.close()
+    print(json.dumps({"ns": ns, "iters": iters, "batch": BATCH, "batches": batches}))
+
+
 def bulk(port, bufsize):
     buf = bytearray(bufsize)
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -67,6 +90,8 @@ if __name__ == "__main__":
     mode, *args = sys.argv[1:]
     if mode == "pingpong":
         pingpong(*map(int, args))
+    elif mode == "pair":
+        pair(*map(int, args))
     elif mode == "bulk":
         bulk(*map(int, args))
     else:

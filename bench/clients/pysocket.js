@@ -2,6 +2,7 @@
 // pysocket contender: the synchronous API on blocking sockets.
 //   node pysocket.js pingpong PORT ITERS WARMUP
 //   node pysocket.js bulk PORT BUFSIZE
+//   node pysocket.js pair ITERS WARMUP   (send + recv on a socketpair, one thread)
 // Prints one JSON line, timed inside the process: total ns and the ns of
 // each batch (BATCH round trips, or BULK_SEGMENT bytes), see bench/common.js.
 const socket = require('../..')
@@ -36,6 +37,32 @@ if (mode === 'pingpong') {
   }
   const ns = Number(process.hrtime.bigint() - t0)
   s.close()
+  console.log(JSON.stringify({ ns, iters, batch: BATCH, batches }))
+} else if (mode === 'pair') {
+  // portArg is the iteration count here: no peer.
+  const iters = port
+  const warmup = Number(a)
+  const [x, y] = socket.socketpair()
+  const ping = Buffer.from('x')
+  for (let i = 0; i < warmup; i++) {
+    x.send(ping)
+    y.recv(1)
+  }
+  const batches = []
+  const t0 = process.hrtime.bigint()
+  let tb = t0
+  for (let i = 1; i <= iters; i++) {
+    x.send(ping)
+    y.recv(1)
+    if (i % BATCH === 0) {
+      const t = process.hrtime.bigint()
+      batches.push(Number(t - tb))
+      tb = t
+    }
+  }
+  const ns = Number(process.hrtime.bigint() - t0)
+  x.close()
+  y.close()
   console.log(JSON.stringify({ ns, iters, batch: BATCH, batches }))
 } else if (mode === 'bulk') {
   const buf = Buffer.alloc(Number(a))

@@ -7,6 +7,7 @@
 //! pysocket-baseline bulk-server BYTES    listen on 127.0.0.1:0, print the port, send BYTES to every connection
 //! pysocket-baseline pingpong PORT ITERS WARMUP   1-byte send/recv round trips; prints JSON
 //! pysocket-baseline bulk PORT BUFSIZE    recv into a reused buffer until EOF; prints JSON
+//! pysocket-baseline pair ITERS WARMUP    1-byte send + recv on a Unix socketpair, one thread; prints JSON
 //! ```
 //!
 //! Servers serve until killed; the client commands print one JSON line
@@ -37,6 +38,7 @@ fn main() -> ExitCode {
         }
         ["pingpong", port, iters, warmup] => pingpong(parse(port), parse(iters), parse(warmup)),
         ["bulk", port, bufsize] => bulk(parse(port), parse(bufsize)),
+        ["pair", iters, warmup] => pair(parse(iters), parse(warmup)),
         _ => {
             eprintln!("usage: see the comment at the top of crates/baseline/src/main.rs");
             return ExitCode::from(2);
@@ -134,6 +136,39 @@ fn pingpong(port: u16, iters: u64, warmup: u64) -> io::Result<()> {
     let mut tb = t0;
     for i in 1..=iters {
         round_trip(fd, &mut byte)?;
+        if i % BATCH == 0 {
+            let t = Instant::now();
+            batches.push((t - tb).as_nanos());
+            tb = t;
+        }
+    }
+    let ns = t0.elapsed().as_nanos();
+    println!(
+        "{{\"ns\":{ns},\"iters\":{iters},\"batch\":{BATCH},\"batches\":{}}}",
+        json_list(&batches)
+    );
+    Ok(())
+}
+
+/// The per-call cost with no waiting: send one byte on one end of a
+/// socketpair and recv it on the other, on one thread.
+fn pair(iters: u64, warmup: u64) -> io::Result<()> {
+    let (a, b) = std::os::unix::net::UnixStream::pair()?;
+    let (fa, fb) = (a.as_raw_fd(), b.as_raw_fd());
+    let mut byte = [b'x'];
+    let once = |byte: &mut [u8; 1]| -> io::Result<()> {
+        check(unsafe { libc::send(fa, byte.as_ptr().cast(), 1, 0) })?;
+        check(unsafe { libc::recv(fb, byte.as_mut_ptr().cast(), 1, 0) })?;
+        Ok(())
+    };
+    for _ in 0..warmup {
+        once(&mut byte)?;
+    }
+    let mut batches = Vec::new();
+    let t0 = Instant::now();
+    let mut tb = t0;
+    for i in 1..=iters {
+        once(&mut byte)?;
         if i % BATCH == 0 {
             let t = Instant::now();
             batches.push((t - tb).as_nanos());
