@@ -25,11 +25,11 @@ use crate::error::to_js;
 pub fn fast_exports(mut exports: Object, env: Env) -> Result<()> {
     exports.set_named_property(
         "fastRecvInto",
-        env.create_function::<(), u32>("fastRecvInto", recv_into)?,
+        env.create_function::<(), i64>("fastRecvInto", recv_into)?,
     )?;
     exports.set_named_property(
         "fastSend",
-        env.create_function::<(), u32>("fastSend", send)?,
+        env.create_function::<(), i64>("fastSend", send)?,
     )?;
     Ok(())
 }
@@ -117,7 +117,7 @@ unsafe fn bytes<'a>(env: sys::napi_env, v: sys::napi_value) -> Result<&'a mut [u
 }
 
 /// Runs a callback body, turning errors and panics into a JS exception.
-unsafe fn run(env: sys::napi_env, body: impl FnOnce() -> Result<u32>) -> sys::napi_value {
+unsafe fn run(env: sys::napi_env, body: impl FnOnce() -> Result<usize>) -> sys::napi_value {
     let result = match catch_unwind(AssertUnwindSafe(body)) {
         Ok(r) => r,
         Err(_) => Err(Error::from_reason("pysocket: panic in a fast-path call")),
@@ -125,7 +125,8 @@ unsafe fn run(env: sys::napi_env, body: impl FnOnce() -> Result<u32>) -> sys::na
     match result {
         Ok(n) => {
             let mut out = ptr::null_mut();
-            if sys::napi_create_uint32(env, n, &mut out) == sys::Status::napi_ok {
+            // A count fits an i64 (and a JS number) exactly: it is at most a buffer's length.
+            if sys::napi_create_int64(env, n as i64, &mut out) == sys::Status::napi_ok {
                 out
             } else {
                 ptr::null_mut()
@@ -156,7 +157,7 @@ unsafe extern "C" fn recv_into(
             0
         };
         let got = core::recv(fd, &mut buf[..n], flags, mode).map_err(to_js)?;
-        Ok(got as u32)
+        Ok(got)
     })
 }
 
@@ -168,6 +169,6 @@ unsafe extern "C" fn send(env: sys::napi_env, info: sys::napi_callback_info) -> 
         let flags = int32(env, flags)?;
         let mode = Mode::from_secs(double(env, timeout)?);
         let sent = core::send(fd, data, flags, mode).map_err(to_js)?;
-        Ok(sent as u32)
+        Ok(sent)
     })
 }
