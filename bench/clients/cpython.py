@@ -48,6 +48,7 @@ def pair(iters, warmup):
         y.recv(1)
     clock = time.perf_counter_ns
     batches = []
+    cpu0 = time.process_time_ns()
     t0 = tb = clock()
     for i in range(1, iters + 1):
         x.send(ping)
@@ -57,9 +58,14 @@ def pair(iters, warmup):
             batches.append(t - tb)
             tb = t
     ns = clock() - t0
+    cpu_ns = time.process_time_ns() - cpu0
     x.close()
     y.close()
-    print(json.dumps({"ns": ns, "iters": iters, "batch": BATCH, "batches": batches}))
+    print(
+        json.dumps(
+            {"ns": ns, "cpu_ns": cpu_ns, "iters": iters, "batch": BATCH, "batches": batches}
+        )
+    )
 
 
 def bulk(port, bufsize):

@@ -49,6 +49,7 @@ if (mode === 'pingpong') {
     y.recv(1)
   }
   const batches = []
+  const cpu0 = process.cpuUsage()
   const t0 = process.hrtime.bigint()
   let tb = t0
   for (let i = 1; i <= iters; i++) {
@@ -61,9 +62,11 @@ if (mode === 'pingpong') {
     }
   }
   const ns = Number(process.hrtime.bigint() - t0)
+  const cpu = process.cpuUsage(cpu0)
   x.close()
   y.close()
-  console.log(JSON.stringify({ ns, iters, batch: BATCH, batches }))
+  const cpu_ns = (cpu.user + cpu.system) * 1000
+  console.log(JSON.stringify({ ns, cpu_ns, iters, batch: BATCH, batches }))
 } else if (mode === 'bulk') {
   const buf = Buffer.alloc(Number(a))
   const s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)

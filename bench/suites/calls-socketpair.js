@@ -28,9 +28,12 @@ function main() {
     },
   ].filter((x) => !x.skip)
   const samples = new Map(contenders.map((x) => [x.name, []]))
+  const cpu = new Map(contenders.map((x) => [x.name, []]))
   for (let round = 0; round < c.ROUNDS; round++) {
     for (const x of c.rotate(contenders, round)) {
-      samples.get(x.name).push(c.usPerRoundTrip(c.runClient(x.cmd, x.args)) * 1000)
+      const r = c.runClient(x.cmd, x.args)
+      samples.get(x.name).push(c.usPerRoundTrip(r) * 1000)
+      cpu.get(x.name).push(r.cpu_ns / r.iters)
     }
   }
   const base = samples.get(contenders[0].name)
@@ -42,6 +45,7 @@ function main() {
       x.name,
       m.toFixed(0),
       (m - baseMedian).toFixed(0),
+      c.median(cpu.get(x.name)).toFixed(0),
       `${Math.min(...s).toFixed(0)}–${Math.max(...s).toFixed(0)}`,
       `${c.pairedRatio(s, base).toFixed(2)}x`,
     ]
@@ -50,10 +54,15 @@ function main() {
     `### send + recv of 1 byte on a socketpair, ${ITERS} pairs × ${c.ROUNDS} rounds (lower is better)\n\n` +
       'Per run: the median 1000-pair batch; table: median and range over the rounds; ratio: the\n' +
       "median of each round's ratio to the baseline's run in that round. Overhead: the median minus\n" +
-      "the baseline's, i.e. what the library adds to the two syscalls.\n",
+      "the baseline's, i.e. what the library adds to the two syscalls. CPU ns: the process's CPU time\n" +
+      '(all threads) over the whole timed loop per pair, median over rounds: time spent waiting for\n' +
+      'a CPU on the shared machine does not count in it.\n',
   )
   console.log(
-    c.table(['caller', 'median ns / pair', 'overhead ns', 'range', 'time vs baseline'], rows),
+    c.table(
+      ['caller', 'median ns / pair', 'overhead ns', 'CPU ns / pair', 'range', 'time vs baseline'],
+      rows,
+    ),
   )
 }
 

@@ -150,6 +150,7 @@ fn pair(iters: u64, warmup: u64) -> io::Result<()> {
         once(&mut byte)?;
     }
     let mut batches = Vec::new();
+    let cpu0 = cpu_ns();
     let t0 = Instant::now();
     let mut tb = t0;
     for i in 1..=iters {
@@ -161,11 +162,22 @@ fn pair(iters: u64, warmup: u64) -> io::Result<()> {
         }
     }
     let ns = t0.elapsed().as_nanos();
+    let cpu = cpu_ns() - cpu0;
     println!(
-        "{{\"ns\":{ns},\"iters\":{iters},\"batch\":{BATCH},\"batches\":{}}}",
+        "{{\"ns\":{ns},\"cpu_ns\":{cpu},\"iters\":{iters},\"batch\":{BATCH},\"batches\":{}}}",
         json_list(&batches)
     );
     Ok(())
+}
+
+/// CPU time of the whole process (every thread), in nanoseconds.
+fn cpu_ns() -> u128 {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    unsafe { libc::clock_gettime(libc::CLOCK_PROCESS_CPUTIME_ID, &mut ts) };
+    ts.tv_sec as u128 * 1_000_000_000 + ts.tv_nsec as u128
 }
 
 fn bulk(port: u16, bufsize: usize) -> io::Result<()> {
