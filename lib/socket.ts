@@ -316,7 +316,13 @@ export class SocketImpl {
     const fl = cInt(flags)
     if (size < 0) throw new ValueError('negative buffersize in recv')
     const buf = Buffer.allocUnsafe(size)
-    const n = nativeCall('recv', () => fast.fastRecvInto(this._fd, buf, size, fl, this._t))
+    // The data path calls the addon inline, without nativeCall's closure.
+    let n: number
+    try {
+      n = fast.fastRecvInto(this._fd, buf, size, fl, this._t)
+    } catch (e) {
+      throw fromNative(e, 'recv')
+    }
     return shrink(buf, n)
   }
 
@@ -338,7 +344,11 @@ export class SocketImpl {
     if (n < 0) throw new ValueError('negative buffersize in recv_into')
     if (n === 0) n = view.byteLength
     if (view.byteLength < n) throw new ValueError('buffer too small for requested bytes')
-    return nativeCall('recv', () => fast.fastRecvInto(this._fd, view, n, fl, this._t))
+    try {
+      return fast.fastRecvInto(this._fd, view, n, fl, this._t)
+    } catch (e) {
+      throw fromNative(e, 'recv')
+    }
   }
 
   recvfrom_into(
@@ -358,7 +368,11 @@ export class SocketImpl {
   send(data: ArrayBufferView | ArrayBuffer, flags: number = 0): number {
     const buf = bytesLike(data)
     const fl = cInt(flags)
-    return nativeCall('send', () => fast.fastSend(this._fd, buf, fl, this._t))
+    try {
+      return fast.fastSend(this._fd, buf, fl, this._t)
+    } catch (e) {
+      throw fromNative(e, 'send')
+    }
   }
 
   /** Sends all of `data`; one timeout covers the whole call. */
