@@ -21,6 +21,7 @@ import {
 import { encodeAddress, isInt } from './address'
 import { MemoryError, OSError, TimeoutError, ValueError, fromNative, osError } from './errors'
 import { pyRepr } from './pytypes'
+import { fast } from './fast'
 import * as C from './constants'
 import native = require('./native')
 
@@ -341,7 +342,13 @@ export class SocketImpl {
     // CPython makes no syscall for an empty read.
     if (size === 0) return Buffer.alloc(0)
     const buf = alloc(size)
-    const n = nativeCall('recv', () => native.recvInto(this._fd, buf, size, fl, this._t))
+    // The data path calls the addon inline, without nativeCall's closure.
+    let n: number
+    try {
+      n = fast.fastRecvInto(this._fd, buf, size, fl, this._t)
+    } catch (e) {
+      throw fromNative(e, 'recv')
+    }
     return shrink(buf, n)
   }
 
@@ -364,7 +371,11 @@ export class SocketImpl {
     if (n === 0) n = view.byteLength
     if (view.byteLength < n) throw new ValueError('buffer too small for requested bytes')
     if (n === 0) return 0
-    return nativeCall('recv', () => native.recvInto(this._fd, view, n, fl, this._t))
+    try {
+      return fast.fastRecvInto(this._fd, view, n, fl, this._t)
+    } catch (e) {
+      throw fromNative(e, 'recv')
+    }
   }
 
   recvfrom_into(
@@ -384,7 +395,11 @@ export class SocketImpl {
   send(data: ArrayBufferView | ArrayBuffer, flags: number = 0): number {
     const buf = bytesLike(data)
     const fl = cInt(flags)
-    return nativeCall('send', () => native.send(this._fd, buf, fl, this._t))
+    try {
+      return fast.fastSend(this._fd, buf, fl, this._t)
+    } catch (e) {
+      throw fromNative(e, 'send')
+    }
   }
 
   /** Sends all of `data`; one timeout covers the whole call. */

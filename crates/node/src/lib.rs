@@ -15,5 +15,6 @@ mod msg;
 #[cfg(test)]
 mod headers;
 mod hostdb;
+mod fast;
 mod netdb;
 mod socket;

@@ -1,0 +1,59 @@
+import test from 'ava'
+
+import * as socket from '../index'
+import { fast } from '../lib/fast'
+
+test('recv_into writes through a view at its byte offset, only nbytes', (t) => {
+  const [a, b] = socket.socketpair()
+  using _a = a
+  using _b = b
+  a.sendall(Buffer.from('hello'))
+  const backing = Buffer.alloc(10, 0x2e)
+  t.is(b.recv_into(backing.subarray(3), 2), 2)
+  t.is(backing.toString(), '...he.....')
+  t.is(b.recv(16).toString(), 'llo')
+})
+
+test('send and recv_into take any ArrayBufferView', (t) => {
+  const [a, b] = socket.socketpair()
+  using _a = a
+  using _b = b
+  t.is(a.send(new Uint16Array([0x4241, 0x4443])), 4)
+  const out = new DataView(new ArrayBuffer(8), 2)
+  t.is(b.recv_into(out), 4)
+  t.deepEqual([...new Uint8Array(out.buffer, 2, 4)], [0x41, 0x42, 0x43, 0x44])
+})
+
+test('the fast-path calls reject bad arguments with an exception', (t) => {
+  const [a, b] = socket.socketpair()
+  using _a = a
+  using _b = b
+  const call = fast.fastRecvInto as (...args: unknown[]) => number
+  const send = fast.fastSend as (...args: unknown[]) => number
+  t.throws(() => call(), { message: '5 arguments expected' })
+  t.throws(() => call('3', Buffer.alloc(1), 1, 0, 0), { message: 'a number expected' })
+  t.throws(() => call(b.fileno(), 'str', 1, 0, 0), { message: 'a Uint8Array expected' })
+  t.throws(() => call(b.fileno(), new Uint16Array(2), 1, 0, 0), {
+    message: 'a Uint8Array expected',
+  })
+  t.throws(() => send(a.fileno(), {}, 0, 0), { message: 'a Uint8Array expected' })
+  t.throws(() => send(a.fileno(), Buffer.from('x'), 0), { message: '4 arguments expected' })
+  // An nbytes past the view is clamped to it.
+  a.sendall(Buffer.from('abcdef'))
+  const small = Buffer.alloc(2)
+  t.is(call(b.fileno(), small, 1e9, 0, 0), 2)
+  t.is(small.toString(), 'ab')
+})
+
+test('a closed socket gives EBADF through the fast path', (t) => {
+  const [a, b] = socket.socketpair()
+  b.close()
+  a.close()
+  const err = t.throws(() => a.recv(1)) as socket.OSError
+  t.true(err instanceof socket.OSError)
+  t.is(err.errno, 9)
+  t.throws(() => a.send(Buffer.from('x')), {
+    instanceOf: socket.OSError,
+    message: '[Errno 9] Bad file descriptor',
+  })
+})

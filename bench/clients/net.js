@@ -1,0 +1,69 @@
+'use strict'
+// node:net contender (event-driven: its only API).
+//   node net.js pingpong PORT ITERS WARMUP
+//   node net.js bulk PORT BUFSIZE   (BUFSIZE unused: libuv reads 64 KiB chunks)
+// Prints one JSON line, timed inside the process: total ns and the ns of
+// each batch (BATCH round trips, or SEGMENT bytes), see bench/common.js.
+const net = require('node:net')
+
+const [mode, portArg, a, b] = process.argv.slice(2)
+const port = Number(portArg)
+const BATCH = 1000
+const SEGMENT = 64 * 2 ** 20
+
+if (mode === 'pingpong') {
+  const iters = Number(a)
+  const warmup = Number(b)
+  const ping = Buffer.from('x')
+  const s = net.connect({ host: '127.0.0.1', port, noDelay: true })
+  const batches = []
+  let done = -warmup
+  let t0 = 0n
+  let tb = 0n
+  s.on('connect', () => {
+    if (warmup === 0) t0 = tb = process.hrtime.bigint()
+    s.write(ping)
+  })
+  s.on('data', (chunk) => {
+    // One byte per round trip: a chunk never holds more than one here.
+    done += chunk.length
+    if (done === 0) t0 = tb = process.hrtime.bigint()
+    else if (done > 0 && done % BATCH === 0) {
+      const t = process.hrtime.bigint()
+      batches.push(Number(t - tb))
+      tb = t
+    }
+    if (done === iters) {
+      const ns = Number(process.hrtime.bigint() - t0)
+      console.log(JSON.stringify({ ns, iters, batch: BATCH, batches }))
+      s.destroy()
+      return
+    }
+    s.write(ping)
+  })
+} else if (mode === 'bulk') {
+  const s = net.connect({ host: '127.0.0.1', port })
+  let bytes = 0
+  let mark = SEGMENT
+  const segments = []
+  let t0 = 0n
+  let ts = 0n
+  s.on('connect', () => {
+    t0 = ts = process.hrtime.bigint()
+  })
+  s.on('data', (chunk) => {
+    bytes += chunk.length
+    if (bytes >= mark) {
+      const t = process.hrtime.bigint()
+      segments.push(Number(t - ts))
+      ts = t
+      mark += SEGMENT
+    }
+  })
+  s.on('end', () => {
+    const ns = Number(process.hrtime.bigint() - t0)
+    console.log(JSON.stringify({ ns, bytes, segment: SEGMENT, segments }))
+  })
+} else {
+  throw new Error(`unknown mode ${mode}`)
+}
