@@ -835,10 +835,12 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
+module.exports.Poller = nativeBinding.Poller
 module.exports.accept = nativeBinding.accept
 module.exports.bind = nativeBinding.bind
 module.exports.close = nativeBinding.close
 module.exports.connect = nativeBinding.connect
+module.exports.connectResult = nativeBinding.connectResult
 module.exports.constants = nativeBinding.constants
 module.exports.decodeAddress = nativeBinding.decodeAddress
 module.exports.describe = nativeBinding.describe
@@ -872,3 +874,10 @@ module.exports.shutdown = nativeBinding.shutdown
 module.exports.socket = nativeBinding.socket
 module.exports.socketpair = nativeBinding.socketpair
 module.exports.strerror = nativeBinding.strerror
+module.exports.tryAccept = nativeBinding.tryAccept
+module.exports.tryConnect = nativeBinding.tryConnect
+module.exports.tryRecvfromInto = nativeBinding.tryRecvfromInto
+module.exports.tryRecvInto = nativeBinding.tryRecvInto
+module.exports.trySend = nativeBinding.trySend
+module.exports.trySendfile = nativeBinding.trySendfile
+module.exports.trySendto = nativeBinding.trySendto

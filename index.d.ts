@@ -7,3 +7,5 @@ export type { CreateServerOptions } from './lib/create';
 export { getaddrinfo } from './lib/netdb';
 export type { AddrInfo } from './lib/netdb';
 export type { Address } from './lib/address';
+export { loop } from './lib/loop';
+export type { LoopOptions } from './lib/loop';

@@ -13,6 +13,16 @@ import native = require('./native')
 
 let defaultTimeout = -1
 
+/**
+ * Called with an fd just before close(), detach() or the finaliser gives it
+ * up (`lib/loop.ts` stops polling it there and rejects what waits on it).
+ */
+export const releaseHooks: Array<(fd: number) => void> = []
+
+function runReleaseHooks(fd: number): void {
+  for (const hook of releaseHooks) hook(fd)
+}
+
 /** The module default timeout for new sockets: seconds, or null for none. */
 export function getdefaulttimeout(): number | null {
   return defaultTimeout < 0 ? null : defaultTimeout
@@ -34,6 +44,7 @@ interface Held {
 const unclosed = new FinalizationRegistry<Held>((held) => {
   if (held.fd < 0) return
   try {
+    runReleaseHooks(held.fd)
     process.emitWarning(`unclosed ${held.repr}`, 'ResourceWarning')
   } finally {
     try {
@@ -197,6 +208,7 @@ export class SocketImpl {
     if (fd < 0) return
     this._held.fd = -1
     unclosed.unregister(this._held)
+    runReleaseHooks(fd)
     nativeCall('close', () => native.close(fd))
   }
 
@@ -206,6 +218,7 @@ export class SocketImpl {
     const fd = this._held.fd
     this._held.fd = -1
     unclosed.unregister(this._held)
+    if (fd >= 0) runReleaseHooks(fd)
     return fd
   }
 

@@ -5,6 +5,7 @@
 pub mod addr;
 pub mod error;
 mod ffi;
+pub mod nb;
 pub mod netdb;
 pub mod sys;
 pub mod wait;

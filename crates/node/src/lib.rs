@@ -9,5 +9,7 @@
 mod address;
 mod constants;
 mod error;
+mod nb;
 mod netdb;
+mod poll;
 mod socket;

@@ -1,0 +1,805 @@
+// `socket.loop`: every blocking socket call as a Promise that never blocks
+// the event loop, with the names of Python asyncio's event loop socket
+// methods (`sock_recv`, `sock_sendall`, ...) so that its documentation
+// applies.
+//
+// Each call first tries the non-blocking syscall on this thread; only when
+// it would block does it wait for readiness, through one poll handle per fd
+// on this environment's own libuv loop (`native.Poller`, crates/node
+// poll.rs). Pending calls on one fd are served in order, one queue per
+// direction. A socket timeout (`settimeout(t)`, t > 0) rejects a waiting
+// call with TimeoutError after t seconds; an AbortSignal rejects it with the
+// signal's reason. The socket's own mode (`gettimeout()`) never changes.
+import { fstatSync, read as fsRead } from 'node:fs'
+import { constants as osConstants } from 'node:os'
+
+import { bytesLike, cInt, index, ssize, writable } from './args'
+import { encodeAddress } from './address'
+import { BlockingIOError, OSError, TimeoutError, ValueError, osError } from './errors'
+import { SocketImpl, releaseHooks, type socket } from './socket'
+import * as C from './constants'
+import native = require('./native')
+
+const { EAGAIN, EWOULDBLOCK, EINTR, EINPROGRESS, EALREADY, EBADF, ENOSYS, EINVAL } =
+  osConstants.errno
+// The status the native side reports after catching a panic.
+const PANICKED = -(2 ** 31)
+const BUFSIZE_POOLED = 4096
+
+/** Options every Promise function takes last. */
+export interface LoopOptions {
+  /** Aborting rejects the call with the signal's reason; the socket stays usable. */
+  signal?: AbortSignal
+}
+
+/** What one non-blocking attempt returns when the call would block. */
+const AGAIN: unique symbol = Symbol('again')
+type Step<T> = () => T | typeof AGAIN
+
+const READ = 0
+const WRITE = 1
+type Dir = typeof READ | typeof WRITE
+
+// ---------------------------------------------------------------------------
+// Readiness: one Waiter per watched fd.
+
+let poller: native.Poller | null = null
+let READABLE = 1
+let WRITABLE = 2
+
+function getPoller(): native.Poller {
+  if (poller === null) {
+    const p = new native.Poller(dispatch)
+    ;[READABLE, WRITABLE] = native.Poller.events()
+    poller = p
+  }
+  return poller
+}
+
+/** A pending call: its attempt, its promise, its timer and abort listener. */
+class Op<T = unknown> {
+  timer: ReturnType<typeof setTimeout> | undefined = undefined
+  onAbort: (() => void) | undefined = undefined
+  constructor(
+    readonly step: Step<T>,
+    readonly resolve: (v: T) => void,
+    readonly reject: (e: unknown) => void,
+    readonly signal: AbortSignal | undefined,
+  ) {}
+
+  /** One attempt; true once the promise is settled. */
+  attempt(): boolean {
+    let r: T | typeof AGAIN
+    try {
+      r = this.step()
+    } catch (e) {
+      this.settle()
+      this.reject(e)
+      return true
+    }
+    if (r === AGAIN) return false
+    this.settle()
+    this.resolve(r)
+    return true
+  }
+
+  fail(e: unknown): void {
+    this.settle()
+    this.reject(e)
+  }
+
+  settle(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer)
+    if (this.onAbort !== undefined) this.signal!.removeEventListener('abort', this.onAbort)
+    this.timer = undefined
+    this.onAbort = undefined
+  }
+}
+
+type Callback = () => void
+
+class Waiter {
+  readonly queues: [Op[], Op[]] = [[], []]
+  readonly callbacks: [Callback | null, Callback | null] = [null, null]
+  /** The events the native handle polls for now. */
+  events = 0
+  /** A socket call used this fd: keep the handle until the socket lets go of it. */
+  owned = false
+  dead = false
+  constructor(readonly fd: number) {}
+}
+
+const waiters = new Map<number, Waiter>()
+
+function waiterFor(fd: number): Waiter {
+  let w = waiters.get(fd)
+  if (w === undefined) {
+    w = new Waiter(fd)
+    waiters.set(fd, w)
+  }
+  return w
+}
+
+/** Polls for what the queues and callbacks need; releases unused raw fds. */
+function update(w: Waiter): void {
+  if (w.dead) return
+  const want =
+    (w.queues[READ].length > 0 || w.callbacks[READ] !== null ? READABLE : 0) |
+    (w.queues[WRITE].length > 0 || w.callbacks[WRITE] !== null ? WRITABLE : 0)
+  if (want !== w.events) {
+    try {
+      getPoller().watch(w.fd, want)
+      w.events = want
+    } catch (e) {
+      drop(w, e)
+      return
+    }
+  }
+  if (want === 0 && !w.owned) drop(w, null)
+}
+
+/** Stops watching `w` and rejects everything still waiting on it. */
+function drop(w: Waiter, err: unknown): void {
+  if (w.dead) return
+  w.dead = true
+  if (waiters.get(w.fd) === w) waiters.delete(w.fd)
+  if (poller !== null) poller.release(w.fd)
+  w.callbacks[READ] = w.callbacks[WRITE] = null
+  for (const q of w.queues) {
+    const ops = q.splice(0)
+    for (const op of ops) op.fail(err ?? osError(EBADF))
+  }
+}
+
+/** Serves the head of a queue for as long as its calls complete. */
+function drain(q: Op[]): void {
+  while (q.length > 0) {
+    const op = q[0]
+    if (!op.attempt()) return
+    if (q[0] === op) q.shift()
+  }
+}
+
+/** The native callback: `fd` is ready for `events`, or failed (`status` < 0). */
+function dispatch(fd: number, status: number, events: number): void {
+  const w = waiters.get(fd)
+  if (w === undefined) return
+  if (status === PANICKED) {
+    drop(w, new Error('pysocket: internal error while polling (a bug: please report it)'))
+    return
+  }
+  if (status < 0) {
+    // libuv paused the handle (POLLERR): let the calls find the error.
+    w.events = 0
+    events = READABLE | WRITABLE
+  }
+  let thrown: { e: unknown } | null = null
+  for (const dir of [READ, WRITE] as const) {
+    if (!(events & (dir === READ ? READABLE : WRITABLE)) || w.dead) continue
+    drain(w.queues[dir])
+    const cb = w.callbacks[dir]
+    if (cb !== null && !w.dead) {
+      try {
+        cb()
+      } catch (e) {
+        thrown ??= { e }
+      }
+    }
+  }
+  update(w)
+  // A callback's exception is the program's uncaught exception, as in Node.
+  if (thrown !== null) throw thrown.e
+}
+
+// The socket class tells us before an fd is closed or detached.
+releaseHooks.push((fd) => {
+  const w = waiters.get(fd)
+  if (w !== undefined) drop(w, null)
+})
+
+// ---------------------------------------------------------------------------
+// Running one call.
+
+function checkSocket(sock: unknown, fn: string): SocketImpl {
+  if (!(sock instanceof SocketImpl)) {
+    throw new TypeError(`${fn}() argument 'sock' must be a socket, not ${typeName(sock)}`)
+  }
+  return sock
+}
+
+function typeName(v: unknown): string {
+  if (v === null) return 'None'
+  if (v === undefined) return 'undefined'
+  return (v as object).constructor?.name ?? typeof v
+}
+
+function checkOptions(opts: unknown): AbortSignal | undefined {
+  if (opts === undefined || opts === null) return undefined
+  if (typeof opts !== 'object') throw new TypeError('options must be an object')
+  const signal = (opts as LoopOptions).signal
+  if (signal === undefined || signal === null) return undefined
+  if (!(signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal')
+  return signal
+}
+
+/**
+ * Runs `step` on `sock` in direction `dir`: at once if nothing is queued
+ * ahead and it does not block, else when the fd is ready.
+ */
+function run<T>(sock: SocketImpl, dir: Dir, signal: AbortSignal | undefined, step: Step<T>): Promise<T> {
+  if (signal?.aborted) return Promise.reject(signal.reason)
+  const fd = sock._fd
+  if (fd < 0) return Promise.reject(osError(EBADF))
+  let w = waiters.get(fd)
+  if (w === undefined || w.queues[dir].length === 0) {
+    let r: T | typeof AGAIN
+    try {
+      r = step()
+    } catch (e) {
+      return Promise.reject(e)
+    }
+    if (r !== AGAIN) return Promise.resolve(r)
+  }
+  return new Promise<T>((resolve, reject) => {
+    const op = new Op<T>(step, resolve, reject, signal)
+    w ??= waiterFor(fd)
+    w.owned = true
+    const waiter = w
+    const q = waiter.queues[dir]
+    const leave = (e: unknown): void => {
+      const i = q.indexOf(op as Op)
+      if (i >= 0) q.splice(i, 1)
+      op.fail(e)
+      update(waiter)
+      // The next call in line may be able to go now.
+      if (i === 0 && q.length > 0 && !waiter.dead) {
+        drain(q)
+        update(waiter)
+      }
+    }
+    if (signal !== undefined) {
+      op.onAbort = () => leave(signal.reason)
+      signal.addEventListener('abort', op.onAbort, { once: true })
+    }
+    if (sock._t > 0) {
+      op.timer = setTimeout(() => leave(new TimeoutError('timed out')), sock._t * 1000)
+    }
+    q.push(op as Op)
+    update(waiter)
+  })
+}
+
+function wouldBlock(errno: number): boolean {
+  return errno === EAGAIN || errno === EWOULDBLOCK
+}
+
+/** `buf[:n]`, copied when most of a large buffer went unused. */
+function shrink(buf: Buffer, n: number): Buffer {
+  if (n === buf.length) return buf
+  if (buf.length > BUFSIZE_POOLED && n < buf.length >> 1) return Buffer.from(buf.subarray(0, n))
+  return buf.subarray(0, n)
+}
+
+// ---------------------------------------------------------------------------
+// The Promise API.
+
+/** Receives up to `nbytes` bytes (`sock.recv`). */
+export function sock_recv(sock: socket, nbytes: number, opts?: LoopOptions): Promise<Buffer> {
+  try {
+    const s = checkSocket(sock, 'sock_recv')
+    const size = ssize(nbytes)
+    if (size < 0) throw new ValueError('negative buffersize in recv')
+    const signal = checkOptions(opts)
+    const buf = Buffer.allocUnsafe(size)
+    return run(s, READ, signal, () => {
+      for (;;) {
+        const n = native.tryRecvInto(s._fd, buf, size, 0)
+        if (n >= 0) return shrink(buf, n)
+        if (wouldBlock(-n)) return AGAIN
+        if (-n !== EINTR) throw osError(-n, 'recv')
+      }
+    })
+  } catch (e) {
+    return Promise.reject(e)
+  }
+}
+
+/** Receives into `buf`; resolves to the count (`sock.recv_into`). */
+export function sock_recv_into(
+  sock: socket,
+  buf: ArrayBufferView | ArrayBuffer,
+  opts?: LoopOptions,
+): Promise<number> {
+  try {
+    const s = checkSocket(sock, 'sock_recv_into')
+    const view = writable(buf, 'recv_into')
+    const signal = checkOptions(opts)
+    const size = view.byteLength
+    return run(s, READ, signal, () => {
+      for (;;) {
+        const n = native.tryRecvInto(s._fd, view, size, 0)
+        if (n >= 0) return n
+        if (wouldBlock(-n)) return AGAIN
+        if (-n !== EINTR) throw osError(-n, 'recv')
+      }
+    })
+  } catch (e) {
+    return Promise.reject(e)
+  }
+}
+
+/** `[data, address]` (`sock.recvfrom`). */
+export function sock_recvfrom(
+  sock: socket,
+  bufsize: number,
+  opts?: LoopOptions,
+): Promise<[Buffer, unknown]> {
+  try {
+    const s = checkSocket(sock, 'sock_recvfrom')
+    const size = ssize(bufsize)
+    if (size < 0) throw new ValueError('negative buffersize in recvfrom')
+    const signal = checkOptions(opts)
+    const buf = Buffer.allocUnsafe(size)
+    return run(s, READ, signal, (): [Buffer, unknown] | typeof AGAIN => {
+      for (;;) {
+        const r = native.tryRecvfromInto(s._fd, buf, size, 0)
+        if (typeof r !== 'number') return [shrink(buf, r[0]), r[1]]
+        if (wouldBlock(-r)) return AGAIN
+        if (-r !== EINTR) throw osError(-r, 'recvfrom')
+      }
+    })
+  } catch (e) {
+    return Promise.reject(e)
+  }
+}
+
+/** `[count, address]` into `buf` (`sock.recvfrom_into`); `nbytes` 0 means all of it. */
+export function sock_recvfrom_into(
+  sock: socket,
+  buf: ArrayBufferView | ArrayBuffer,
+  nbytes: number | LoopOptions = 0,
+  opts?: LoopOptions,
+): Promise<[number, unknown]> {
+  try {
+    const s = checkSocket(sock, 'sock_recvfrom_into')
+    if (typeof nbytes === 'object' && nbytes !== null && opts === undefined) {
+      opts = nbytes
+      nbytes = 0
+    }
+    const view = writable(buf, 'recvfrom_into')
+    let n = ssize(nbytes)
+    if (n < 0) throw new ValueError('negative buffersize in recvfrom_into')
+    if (n === 0) n = view.byteLength
+    if (n > view.byteLength) throw new ValueError('nbytes is greater than the length of the buffer')
+    const signal = checkOptions(opts)
+    const size = n
+    return run(s, READ, signal, (): [number, unknown] | typeof AGAIN => {
+      for (;;) {
+        const r = native.tryRecvfromInto(s._fd, view, size, 0)
+        if (typeof r !== 'number') return r
+        if (wouldBlock(-r)) return AGAIN
+        if (-r !== EINTR) throw osError(-r, 'recvfrom')
+      }
+    })
+  } catch (e) {
+    return Promise.reject(e)
+  }
+}
+
+/** Sends all of `data` (`sock.sendall`); resolves to undefined. */
+export function sock_sendall(
+  sock: socket,
+  data: ArrayBufferView | ArrayBuffer,
+  opts?: LoopOptions,
+): Promise<void> {
+  try {
+    const s = checkSocket(sock, 'sock_sendall')
+    const buf = bytesLike(data)
+    const signal = checkOptions(opts)
+    let sent = 0
+    return run(s, WRITE, signal, (): void | typeof AGAIN => {
+      while (sent < buf.length) {
+        const n = native.trySend(s._fd, buf, sent, 0)
+        if (n >= 0) sent += n
+        else if (wouldBlock(-n)) return AGAIN
+        else if (-n !== EINTR) throw osError(-n, 'send')
+      }
+      return undefined
+    })
+  } catch (e) {
+    return Promise.reject(e)
+  }
+}
+
+/** Sends one datagram to `address`; resolves to the count (`sock.sendto`). */
+export function sock_sendto(
+  sock: socket,
+  data: ArrayBufferView | ArrayBuffer,
+  address: unknown,
+  opts?: LoopOptions,
+): Promise<number> {
+  try {
+    const s = checkSocket(sock, 'sock_sendto')
+    const buf = bytesLike(data)
+    const sa = s._sockaddrFor(address)
+    const signal = checkOptions(opts)
+    return run(s, WRITE, signal, () => {
+      for (;;) {
+        const n = native.trySendto(s._fd, buf, 0, sa)
+        if (n >= 0) return n
+        if (wouldBlock(-n)) return AGAIN
+        if (-n !== EINTR) throw osError(-n, 'sendto')
+      }
+    })
+  } catch (e) {
+    return Promise.reject(e)
+  }
+}
+
+/** Connects to `address` (`sock.connect`). */
+export function sock_connect(sock: socket, address: unknown, opts?: LoopOptions): Promise<void> {
+  try {
+    const s = checkSocket(sock, 'sock_connect')
+    const sa = encodeAddress(s.family, address, 'connect')
+    const signal = checkOptions(opts)
+    let started = false
+    return run(s, WRITE, signal, (): void | typeof AGAIN => {
+      if (!started) {
+        started = true
+        const r = native.tryConnect(s._fd, sa)
+        if (r === 0) return undefined
+        // In progress: the outcome comes with writability.
+        if (-r === EINPROGRESS || -r === EINTR || wouldBlock(-r)) return AGAIN
+        throw osError(-r, 'connect')
+      }
+      const r = native.connectResult(s._fd)
+      if (r === 0) return undefined
+      if (-r === EINPROGRESS || -r === EALREADY) return AGAIN
+      throw osError(-r, 'connect')
+    })
+  } catch (e) {
+    return Promise.reject(e)
+  }
+}
+
+/** Accepts a connection: `[conn, address]` (`sock.accept`). */
+export function sock_accept(sock: socket, opts?: LoopOptions): Promise<[socket, unknown]> {
+  try {
+    const s = checkSocket(sock, 'sock_accept')
+    const signal = checkOptions(opts)
+    return run(s, READ, signal, (): [socket, unknown] | typeof AGAIN => {
+      for (;;) {
+        const r = native.tryAccept(s._fd)
+        if (typeof r !== 'number') return [adopt(s, r[0]), r[1]]
+        if (wouldBlock(-r)) return AGAIN
+        if (-r !== EINTR) throw osError(-r, 'accept')
+      }
+    })
+  } catch (e) {
+    return Promise.reject(e)
+  }
+}
+
+/** A socket object for an accepted fd, as `sock.accept()` makes it. */
+function adopt(listener: SocketImpl, fd: number): socket {
+  try {
+    return new SocketImpl(listener.family, listener.type, listener.proto, fd) as socket
+  } catch (e) {
+    native.close(fd)
+    throw e
+  }
+}
+
+/** Something with an fd: a number, `fileno()`, or a FileHandle's `fd`. */
+function fileFd(file: unknown): number {
+  if (typeof file === 'number' || typeof file === 'bigint' || typeof file === 'boolean') {
+    const fd = index(file)
+    if (fd < 0) throw new ValueError(`file descriptor cannot be a negative integer (${fd})`)
+    return fd
+  }
+  if (file !== null && typeof file === 'object') {
+    const f = file as { fileno?: unknown; fd?: unknown }
+    if (typeof f.fileno === 'function') return fileFd((f.fileno as () => unknown).call(file))
+    if (typeof f.fd === 'number') return fileFd(f.fd)
+  }
+  throw new TypeError(`argument must be an int, or have a fileno() method.`)
+}
+
+/**
+ * Sends `count` bytes (null: to the end) of `file` from `offset`, with
+ * sendfile(2) where the system has it and read + send otherwise; resolves
+ * to the count sent (asyncio's `sock_sendfile`).
+ */
+export function sock_sendfile(
+  sock: socket,
+  file: unknown,
+  offset: number | null = 0,
+  count: number | null = null,
+  opts?: LoopOptions,
+): Promise<number> {
+  try {
+    const s = checkSocket(sock, 'sock_sendfile')
+    if (s.type !== C.SOCK_STREAM) throw new ValueError('only SOCK_STREAM type sockets are supported')
+    const off = offset === null || offset === undefined ? 0 : index(offset)
+    if (off < 0) throw new ValueError(`offset must be a non-negative integer (got ${off})`)
+    let want: number | null = null
+    if (count !== null && count !== undefined) {
+      want = index(count)
+      if (want <= 0) throw new ValueError(`count must be a positive integer (got ${want})`)
+    }
+    const infd = fileFd(file)
+    const signal = checkOptions(opts)
+    const size = fstatSync(infd).size
+    const total = want ?? Math.max(0, size - off)
+    return sendfileNative(s, infd, off, total, signal).then(
+      (sent) => {
+        seekFile(file, off + sent)
+        return sent
+      },
+      (e: unknown) => {
+        if (e instanceof Fallback) return sendfileCopy(s, file, infd, off, want, e.sent, signal)
+        throw e
+      },
+    )
+  } catch (e) {
+    return Promise.reject(e)
+  }
+}
+
+/** sendfile(2) cannot serve this file: continue with read + send. */
+class Fallback {
+  constructor(readonly sent: number) {}
+}
+
+function sendfileNative(
+  s: SocketImpl,
+  infd: number,
+  off: number,
+  total: number,
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  let sent = 0
+  return run(s, WRITE, signal, (): number | typeof AGAIN => {
+    while (sent < total) {
+      const chunk = Math.min(total - sent, 2 ** 30)
+      const n = native.trySendfile(s._fd, infd, off + sent, chunk)
+      if (n === 0) break
+      if (n > 0) sent += n
+      else if (wouldBlock(-n)) return AGAIN
+      else if (sent === 0 && (-n === ENOSYS || -n === EINVAL)) throw new Fallback(0)
+      else if (-n !== EINTR) throw osError(-n, 'sendfile')
+    }
+    return sent
+  })
+}
+
+async function sendfileCopy(
+  s: SocketImpl,
+  file: unknown,
+  infd: number,
+  off: number,
+  want: number | null,
+  sent: number,
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  const chunk = Buffer.allocUnsafe(Math.min(want ?? 2 ** 18, 2 ** 18))
+  for (;;) {
+    const room = want === null ? chunk.length : Math.min(chunk.length, want - sent)
+    if (room <= 0) break
+    const n = await new Promise<number>((resolve, reject) =>
+      fsRead(infd, chunk, 0, room, off + sent, (err, got) => (err ? reject(err) : resolve(got))),
+    )
+    if (n === 0) break
+    await sock_sendall(s as socket, chunk.subarray(0, n), { signal })
+    sent += n
+  }
+  seekFile(file, off + sent)
+  return sent
+}
+
+/** As asyncio, leave a file object's position after what was sent. */
+function seekFile(file: unknown, pos: number): void {
+  const f = file as { seek?: unknown } | null
+  if (f !== null && typeof f === 'object' && typeof f.seek === 'function') {
+    ;(f.seek as (p: number) => unknown).call(file, pos)
+  }
+}
+
+/**
+ * One non-blocking attempt of a synchronous socket method: the socket acts
+ * as non-blocking for that one call (its fd is not touched) and MSG_DONTWAIT
+ * is added to `flags`.
+ */
+function attemptSync<T>(s: SocketImpl, f: () => T): T | typeof AGAIN {
+  const saved = s._t
+  s._t = 0
+  try {
+    return f()
+  } catch (e) {
+    if (e instanceof BlockingIOError && e.errno !== null && wouldBlock(e.errno)) return AGAIN
+    throw e
+  } finally {
+    s._t = saved
+  }
+}
+
+type MsgSocket = SocketImpl & {
+  recvmsg?: (bufsize: number, ancbufsize: number, flags: number) => unknown
+  sendmsg?: (buffers: unknown, ancdata: unknown, flags: number, address?: unknown) => number
+}
+
+function method<K extends 'recvmsg' | 'sendmsg'>(s: MsgSocket, name: K): NonNullable<MsgSocket[K]> {
+  const f = s[name]
+  if (typeof f !== 'function') {
+    throw new OSError(`sock_${name}: socket.${name}() is not available in this build`)
+  }
+  return f as NonNullable<MsgSocket[K]>
+}
+
+/** `[data, ancdata, msg_flags, address]` (`sock.recvmsg`). */
+export function sock_recvmsg(
+  sock: socket,
+  bufsize: number,
+  ancbufsize: number | LoopOptions = 0,
+  flags: number | LoopOptions = 0,
+  opts?: LoopOptions,
+): Promise<[Buffer, Array<[number, number, Buffer]>, number, unknown]> {
+  try {
+    const s = checkSocket(sock, 'sock_recvmsg') as MsgSocket
+    if (isLoopOptions(ancbufsize)) {
+      opts = ancbufsize as LoopOptions
+      ancbufsize = 0
+      flags = 0
+    } else if (isLoopOptions(flags)) {
+      opts = flags as LoopOptions
+      flags = 0
+    }
+    const recvmsg = method(s, 'recvmsg')
+    const size = ssize(bufsize)
+    const anc = ssize(ancbufsize)
+    const fl = cInt(flags) | C.MSG_DONTWAIT
+    const signal = checkOptions(opts)
+    return run(s, READ, signal, () =>
+      attemptSync(s, () => recvmsg.call(s, size, anc, fl)),
+    ) as Promise<[Buffer, Array<[number, number, Buffer]>, number, unknown]>
+  } catch (e) {
+    return Promise.reject(e)
+  }
+}
+
+/** Sends a message with ancillary data; resolves to the count (`sock.sendmsg`). */
+export function sock_sendmsg(
+  sock: socket,
+  buffers: Iterable<ArrayBufferView | ArrayBuffer>,
+  ancdata: Iterable<[number, number, ArrayBufferView | ArrayBuffer]> | LoopOptions = [],
+  flags: number | LoopOptions = 0,
+  address?: unknown,
+  opts?: LoopOptions,
+): Promise<number> {
+  try {
+    const s = checkSocket(sock, 'sock_sendmsg') as MsgSocket
+    if (!isIterable(ancdata)) {
+      opts = ancdata as LoopOptions
+      ancdata = []
+      flags = 0
+    } else if (typeof flags === 'object' && flags !== null) {
+      opts = flags
+      flags = 0
+    } else if (isLoopOptions(address) && opts === undefined) {
+      opts = address as LoopOptions
+      address = undefined
+    }
+    const sendmsg = method(s, 'sendmsg')
+    const fl = cInt(flags) | C.MSG_DONTWAIT
+    const signal = checkOptions(opts)
+    const anc = ancdata
+    return run(s, WRITE, signal, () =>
+      attemptSync(s, () =>
+        address === undefined
+          ? sendmsg.call(s, buffers, anc, fl)
+          : sendmsg.call(s, buffers, anc, fl, address),
+      ),
+    )
+  } catch (e) {
+    return Promise.reject(e)
+  }
+}
+
+function isIterable(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && Symbol.iterator in v
+}
+
+function isLoopOptions(v: unknown): boolean {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false
+  const proto = Object.getPrototypeOf(v)
+  return proto === Object.prototype || proto === null
+}
+
+// ---------------------------------------------------------------------------
+// Raw readiness on any fd.
+
+/** The fd of `fileobj`: an int or something with `fileno()` (asyncio's rules). */
+function watchFd(fileobj: unknown): number {
+  let fd: unknown = fileobj
+  if (typeof fileobj !== 'number' && typeof fileobj !== 'bigint') {
+    const f = fileobj as { fileno?: unknown } | null
+    if (f === null || typeof f !== 'object' || typeof f.fileno !== 'function') {
+      throw new ValueError(`Invalid file object: ${String(fileobj)}`)
+    }
+    fd = (f.fileno as () => unknown).call(fileobj)
+  }
+  const n = typeof fd === 'number' || typeof fd === 'bigint' ? Number(fd) : NaN
+  if (!Number.isInteger(n)) throw new ValueError(`Invalid file object: ${String(fileobj)}`)
+  if (n < 0) throw new ValueError(`Invalid file descriptor: ${n}`)
+  return n
+}
+
+function addCallback(
+  dir: Dir,
+  fileobj: unknown,
+  callback: (...args: any[]) => unknown,
+  args: unknown[],
+): void {
+  const fd = watchFd(fileobj)
+  if (typeof callback !== 'function') throw new TypeError('callback must be a function')
+  const w = waiterFor(fd)
+  w.callbacks[dir] = () => {
+    callback(...args)
+  }
+  update(w)
+}
+
+function removeCallback(dir: Dir, fileobj: unknown): boolean {
+  const w = waiters.get(watchFd(fileobj))
+  if (w === undefined || w.callbacks[dir] === null) return false
+  w.callbacks[dir] = null
+  update(w)
+  return true
+}
+
+/** Calls `callback(...args)` whenever `fd` is readable, until remove_reader(fd). */
+export function add_reader(
+  fd: unknown,
+  callback: (...args: any[]) => unknown,
+  ...args: unknown[]
+): void {
+  addCallback(READ, fd, callback, args)
+}
+
+/** Stops watching `fd` for reading; true if it was watched. */
+export function remove_reader(fd: unknown): boolean {
+  return removeCallback(READ, fd)
+}
+
+/** Calls `callback(...args)` whenever `fd` is writable, until remove_writer(fd). */
+export function add_writer(
+  fd: unknown,
+  callback: (...args: any[]) => unknown,
+  ...args: unknown[]
+): void {
+  addCallback(WRITE, fd, callback, args)
+}
+
+/** Stops watching `fd` for writing; true if it was watched. */
+export function remove_writer(fd: unknown): boolean {
+  return removeCallback(WRITE, fd)
+}
+
+/** `socket.loop`: the Promise API. */
+export const loop = {
+  sock_recv,
+  sock_recv_into,
+  sock_recvfrom,
+  sock_recvfrom_into,
+  sock_sendall,
+  sock_sendto,
+  sock_connect,
+  sock_accept,
+  sock_sendfile,
+  sock_recvmsg,
+  sock_sendmsg,
+  add_reader,
+  remove_reader,
+  add_writer,
+  remove_writer,
+}
