@@ -226,7 +226,12 @@ function checkOptions(opts: unknown): AbortSignal | undefined {
  * Runs `step` on `sock` in direction `dir`: at once if nothing is queued
  * ahead and it does not block, else when the fd is ready.
  */
-function run<T>(sock: SocketImpl, dir: Dir, signal: AbortSignal | undefined, step: Step<T>): Promise<T> {
+function run<T>(
+  sock: SocketImpl,
+  dir: Dir,
+  signal: AbortSignal | undefined,
+  step: Step<T>,
+): Promise<T> {
   if (signal?.aborted) return Promise.reject(signal.reason)
   const fd = sock._fd
   if (fd < 0) return Promise.reject(osError(EBADF))
@@ -519,7 +524,8 @@ export function sock_sendfile(
 ): Promise<number> {
   try {
     const s = checkSocket(sock, 'sock_sendfile')
-    if (s.type !== C.SOCK_STREAM) throw new ValueError('only SOCK_STREAM type sockets are supported')
+    if (s.type !== C.SOCK_STREAM)
+      throw new ValueError('only SOCK_STREAM type sockets are supported')
     const off = offset === null || offset === undefined ? 0 : index(offset)
     if (off < 0) throw new ValueError(`offset must be a non-negative integer (got ${off})`)
     let want: number | null = null
