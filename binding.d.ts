@@ -19,9 +19,11 @@ export declare class Poller {
   static events(): [number, number]
   /**
    * Polls `fd` for `events` (READABLE | WRITABLE); 0 pauses polling but
-   * keeps the handle. A paused handle does not keep the process alive.
+   * keeps the handle. `keep_alive` says whether the handle keeps the
+   * process alive while it polls (uv_ref / uv_unref). Calls that change
+   * nothing cost no syscall.
    */
-  watch(fd: number, events: number): void
+  watch(fd: number, events: number, keepAlive: boolean): void
   /**
    * Stops polling `fd` and lets go of its handle: call it before `fd` is
    * closed. Nothing happens for an fd that has no handle.

@@ -25,6 +25,8 @@ const { EAGAIN, EWOULDBLOCK, EINTR, EINPROGRESS, EALREADY, EBADF, ENOSYS, EINVAL
 // The status the native side reports after catching a panic.
 const PANICKED = -(2 ** 31)
 const BUFSIZE_POOLED = 4096
+const SCRATCH_SIZE = 64 * 1024
+const scratch = Buffer.allocUnsafeSlow(SCRATCH_SIZE)
 
 /** Options every Promise function takes last. */
 export interface LoopOptions {
@@ -58,6 +60,8 @@ function getPoller(): native.Poller {
 
 /** A pending call: its attempt, its promise, its timer and abort listener. */
 class Op<T = unknown> {
+  /** The next call in the same queue. */
+  next: Op | null = null
   timer: ReturnType<typeof setTimeout> | undefined = undefined
   onAbort: (() => void) | undefined = undefined
   constructor(
@@ -98,11 +102,73 @@ class Op<T = unknown> {
 
 type Callback = () => void
 
+/** A FIFO of calls, linked through `Op.next` (no array per socket). */
+class Fifo {
+  head: Op | null = null
+  tail: Op | null = null
+
+  get empty(): boolean {
+    return this.head === null
+  }
+
+  push(op: Op): void {
+    op.next = null
+    if (this.tail === null) this.head = op
+    else this.tail.next = op
+    this.tail = op
+  }
+
+  shift(): void {
+    const op = this.head
+    if (op === null) return
+    this.head = op.next
+    if (this.head === null) this.tail = null
+    op.next = null
+  }
+
+  /** Takes `op` out; returns whether it was at the head, or null if absent. */
+  remove(op: Op): boolean | null {
+    let prev: Op | null = null
+    for (let cur = this.head; cur !== null; prev = cur, cur = cur.next) {
+      if (cur !== op) continue
+      if (prev === null) this.head = cur.next
+      else prev.next = cur.next
+      if (this.tail === cur) this.tail = prev
+      cur.next = null
+      return prev === null
+    }
+    return null
+  }
+
+  /** Empties the queue, returning what it held in order. */
+  take(): Op[] {
+    const out: Op[] = []
+    for (let cur = this.head; cur !== null; cur = cur.next) out.push(cur)
+    this.head = this.tail = null
+    return out
+  }
+}
+
 class Waiter {
-  readonly queues: [Op[], Op[]] = [[], []]
+  readonly queues: [Fifo, Fifo] = [new Fifo(), new Fifo()]
   readonly callbacks: [Callback | null, Callback | null] = [null, null]
-  /** The events the native handle polls for now. */
+  /** The events the native handle polls for now, and whether it keeps the process alive. */
   events = 0
+  keepAlive = false
+  /**
+   * Keep polling for reading between calls (a socket that waited to read
+   * once will likely wait again): no syscall to start and stop each time.
+   * Dropped when a readable event finds nobody waiting.
+   */
+  lazyRead = false
+  /**
+   * False after a read found the socket empty (EAGAIN, or a short read on a
+   * stream) and no readable event came since: the next read waits for the
+   * (level-triggered) event instead of trying a syscall that would fail.
+   */
+  mayRead = true
+  /** Waiting in `idle` for the end-of-turn unref. */
+  idleQueued = false
   /** A socket call used this fd: keep the handle until the socket lets go of it. */
   owned = false
   dead = false
@@ -124,18 +190,60 @@ function waiterFor(fd: number): Waiter {
 function update(w: Waiter): void {
   if (w.dead) return
   const want =
-    (w.queues[READ].length > 0 || w.callbacks[READ] !== null ? READABLE : 0) |
-    (w.queues[WRITE].length > 0 || w.callbacks[WRITE] !== null ? WRITABLE : 0)
-  if (want !== w.events) {
+    (!w.queues[READ].empty || w.callbacks[READ] !== null ? READABLE : 0) |
+    (!w.queues[WRITE].empty || w.callbacks[WRITE] !== null ? WRITABLE : 0)
+  if (want & READABLE && w.owned) w.lazyRead = true
+  const events = want | (w.lazyRead ? READABLE : 0)
+  // Letting go of the process is deferred to the end of this loop turn
+  // (a socket that just finished a call usually starts the next one).
+  const keepAlive = want !== 0 || (w.keepAlive && events === w.events && deferUnref(w))
+  if (events !== w.events || keepAlive !== w.keepAlive) {
     try {
-      getPoller().watch(w.fd, want)
-      w.events = want
+      getPoller().watch(w.fd, events, keepAlive)
+      w.events = events
+      w.keepAlive = keepAlive
     } catch (e) {
       drop(w, e)
       return
     }
   }
   if (want === 0 && !w.owned) drop(w, null)
+}
+
+let idle: Waiter[] = []
+let idleCheck: NodeJS.Immediate | null = null
+
+/** Queues `w` for the end-of-turn check; true (still kept alive for now). */
+function deferUnref(w: Waiter): boolean {
+  if (!w.idleQueued) {
+    w.idleQueued = true
+    idle.push(w)
+    if (idleCheck === null) {
+      idleCheck = setImmediate(unrefIdle)
+      idleCheck.unref()
+    }
+  }
+  return true
+}
+
+function unrefIdle(): void {
+  const list = idle
+  idle = []
+  idleCheck = null
+  for (const w of list) {
+    w.idleQueued = false
+    if (w.dead || !w.keepAlive) continue
+    if (w.queues[READ].empty && w.queues[WRITE].empty) {
+      if (w.callbacks[READ] === null && w.callbacks[WRITE] === null) {
+        try {
+          getPoller().watch(w.fd, w.events, false)
+          w.keepAlive = false
+        } catch (e) {
+          drop(w, e)
+        }
+      }
+    }
+  }
 }
 
 /** Stops watching `w` and rejects everything still waiting on it. */
@@ -146,17 +254,32 @@ function drop(w: Waiter, err: unknown): void {
   if (poller !== null) poller.release(w.fd)
   w.callbacks[READ] = w.callbacks[WRITE] = null
   for (const q of w.queues) {
-    const ops = q.splice(0)
+    const ops = q.take()
     for (const op of ops) op.fail(err ?? osError(EBADF))
   }
 }
 
+/**
+ * Set by read attempts: the socket was found empty (EAGAIN, or a short read
+ * on a stream). The caller resets it before each attempt.
+ */
+let drained = false
+
+/** A read attempt found nothing: AGAIN, and remember that the socket is empty. */
+function empty(): typeof AGAIN {
+  drained = true
+  return AGAIN
+}
+
 /** Serves the head of a queue for as long as its calls complete. */
-function drain(q: Op[]): void {
-  while (q.length > 0) {
-    const op = q[0]
-    if (!op.attempt()) return
-    if (q[0] === op) q.shift()
+function drain(w: Waiter, dir: Dir): void {
+  const q = w.queues[dir]
+  for (let op = q.head; op !== null; op = q.head) {
+    drained = false
+    const done = op.attempt()
+    if (dir === READ) w.mayRead = !drained
+    if (!done) return
+    if (q.head === op) q.shift()
   }
 }
 
@@ -173,22 +296,34 @@ function dispatch(fd: number, status: number, events: number): void {
     w.events = 0
     events = READABLE | WRITABLE
   }
-  let thrown: { e: unknown } | null = null
-  for (const dir of [READ, WRITE] as const) {
-    if (!(events & (dir === READ ? READABLE : WRITABLE)) || w.dead) continue
-    drain(w.queues[dir])
-    const cb = w.callbacks[dir]
-    if (cb !== null && !w.dead) {
-      try {
-        cb()
-      } catch (e) {
-        thrown ??= { e }
-      }
-    }
+  let thrown: unknown = NONE
+  if (events & READABLE) {
+    w.mayRead = true
+    if (w.queues[READ].empty && w.callbacks[READ] === null) w.lazyRead = false
+    drain(w, READ)
+    thrown = callback(w, READ, thrown)
+  }
+  if (events & WRITABLE && !w.dead) {
+    drain(w, WRITE)
+    thrown = callback(w, WRITE, thrown)
   }
   update(w)
   // A callback's exception is the program's uncaught exception, as in Node.
-  if (thrown !== null) throw thrown.e
+  if (thrown !== NONE) throw thrown
+}
+
+const NONE = Symbol('none')
+
+/** Runs an add_reader/add_writer callback; returns the first exception seen. */
+function callback(w: Waiter, dir: Dir, thrown: unknown): unknown {
+  const cb = w.callbacks[dir]
+  if (cb === null || w.dead) return thrown
+  try {
+    cb()
+  } catch (e) {
+    if (thrown === NONE) return e
+  }
+  return thrown
 }
 
 // The socket class tells us before an fd is closed or detached.
@@ -236,42 +371,55 @@ function run<T>(
   const fd = sock._fd
   if (fd < 0) return Promise.reject(osError(EBADF))
   let w = waiters.get(fd)
-  if (w === undefined || w.queues[dir].length === 0) {
+  if (w === undefined || (w.queues[dir].empty && (dir === WRITE || w.mayRead))) {
     let r: T | typeof AGAIN
+    drained = false
     try {
       r = step()
     } catch (e) {
       return Promise.reject(e)
+    } finally {
+      if (dir === READ && w !== undefined) w.mayRead = !drained
     }
     if (r !== AGAIN) return Promise.resolve(r)
   }
-  return new Promise<T>((resolve, reject) => {
-    const op = new Op<T>(step, resolve, reject, signal)
-    w ??= waiterFor(fd)
-    w.owned = true
-    const waiter = w
-    const q = waiter.queues[dir]
-    const leave = (e: unknown): void => {
-      const i = q.indexOf(op as Op)
-      if (i >= 0) q.splice(i, 1)
-      op.fail(e)
-      update(waiter)
-      // The next call in line may be able to go now.
-      if (i === 0 && q.length > 0 && !waiter.dead) {
-        drain(q)
-        update(waiter)
-      }
-    }
-    if (signal !== undefined) {
-      op.onAbort = () => leave(signal.reason)
-      signal.addEventListener('abort', op.onAbort, { once: true })
-    }
-    if (sock._t > 0) {
-      op.timer = setTimeout(() => leave(new TimeoutError('timed out')), sock._t * 1000)
-    }
-    q.push(op as Op)
-    update(waiter)
-  })
+  const promise = new Promise<T>(capture)
+  const waiter = w ?? waiterFor(fd)
+  waiter.owned = true
+  const op = new Op<T>(step, captured.resolve as (v: T) => void, captured.reject, signal)
+  if (signal !== undefined) {
+    op.onAbort = () => leave(waiter, dir, op as Op, signal.reason)
+    signal.addEventListener('abort', op.onAbort, { once: true })
+  }
+  if (sock._t > 0) {
+    op.timer = setTimeout(
+      () => leave(waiter, dir, op as Op, new TimeoutError('timed out')),
+      sock._t * 1000,
+    )
+  }
+  waiter.queues[dir].push(op as Op)
+  update(waiter)
+  return promise
+}
+
+// A promise's resolve/reject without a closure per promise.
+const captured: { resolve: (v: unknown) => void; reject: (e: unknown) => void } = {
+  resolve: () => {},
+  reject: () => {},
+}
+function capture(resolve: (v: never) => void, reject: (e: unknown) => void): void {
+  captured.resolve = resolve as (v: unknown) => void
+  captured.reject = reject
+}
+
+/** Takes `op` out of its queue (aborted or timed out) and rejects it with `e`. */
+function leave(w: Waiter, dir: Dir, op: Op, e: unknown): void {
+  const q = w.queues[dir]
+  const wasHead = q.remove(op)
+  op.fail(e)
+  // The next call in line may be able to go now.
+  if (wasHead === true && !q.empty && !w.dead) drain(w, dir)
+  update(w)
 }
 
 function wouldBlock(errno: number): boolean {
@@ -295,12 +443,23 @@ export function sock_recv(sock: socket, nbytes: number, opts?: LoopOptions): Pro
     const size = ssize(nbytes)
     if (size < 0) throw new ValueError('negative buffersize in recv')
     const signal = checkOptions(opts)
-    const buf = Buffer.allocUnsafe(size)
+    const stream = s.type === C.SOCK_STREAM
+    // Small reads land in a shared scratch buffer and are copied out at
+    // their exact size: a waiting call holds no buffer. Large ones get
+    // their own buffer on the first attempt.
+    let own: Buffer | null = null
     return run(s, READ, signal, () => {
+      const buf = size <= SCRATCH_SIZE ? scratch : (own ??= Buffer.allocUnsafe(size))
       for (;;) {
         const n = native.tryRecvInto(s._fd, buf, size, 0)
-        if (n >= 0) return shrink(buf, n)
-        if (wouldBlock(-n)) return AGAIN
+        if (n >= 0) {
+          drained = stream && n < size
+          if (buf !== scratch) return shrink(buf, n)
+          const out = Buffer.allocUnsafe(n)
+          scratch.copy(out, 0, 0, n)
+          return out
+        }
+        if (wouldBlock(-n)) return empty()
         if (-n !== EINTR) throw osError(-n, 'recv')
       }
     })
@@ -320,11 +479,15 @@ export function sock_recv_into(
     const view = writable(buf, 'recv_into')
     const signal = checkOptions(opts)
     const size = view.byteLength
+    const stream = s.type === C.SOCK_STREAM
     return run(s, READ, signal, () => {
       for (;;) {
         const n = native.tryRecvInto(s._fd, view, size, 0)
-        if (n >= 0) return n
-        if (wouldBlock(-n)) return AGAIN
+        if (n >= 0) {
+          drained = stream && n < size
+          return n
+        }
+        if (wouldBlock(-n)) return empty()
         if (-n !== EINTR) throw osError(-n, 'recv')
       }
     })
@@ -349,7 +512,7 @@ export function sock_recvfrom(
       for (;;) {
         const r = native.tryRecvfromInto(s._fd, buf, size, 0)
         if (typeof r !== 'number') return [shrink(buf, r[0]), r[1]]
-        if (wouldBlock(-r)) return AGAIN
+        if (wouldBlock(-r)) return empty()
         if (-r !== EINTR) throw osError(-r, 'recvfrom')
       }
     })
@@ -382,7 +545,7 @@ export function sock_recvfrom_into(
       for (;;) {
         const r = native.tryRecvfromInto(s._fd, view, size, 0)
         if (typeof r !== 'number') return r
-        if (wouldBlock(-r)) return AGAIN
+        if (wouldBlock(-r)) return empty()
         if (-r !== EINTR) throw osError(-r, 'recvfrom')
       }
     })
@@ -476,7 +639,7 @@ export function sock_accept(sock: socket, opts?: LoopOptions): Promise<[socket, 
       for (;;) {
         const r = native.tryAccept(s._fd)
         if (typeof r !== 'number') return [adopt(s, r[0]), r[1]]
-        if (wouldBlock(-r)) return AGAIN
+        if (wouldBlock(-r)) return empty()
         if (-r !== EINTR) throw osError(-r, 'accept')
       }
     })
@@ -622,7 +785,7 @@ function attemptSync<T>(s: SocketImpl, f: () => T): T | typeof AGAIN {
   try {
     return f()
   } catch (e) {
-    if (e instanceof BlockingIOError && e.errno !== null && wouldBlock(e.errno)) return AGAIN
+    if (e instanceof BlockingIOError && e.errno !== null && wouldBlock(e.errno)) return empty()
     throw e
   } finally {
     s._t = saved

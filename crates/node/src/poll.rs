@@ -4,7 +4,8 @@
 //!
 //! The interface is deliberately small, so that another mechanism (a
 //! reactor thread for hosts without libuv) can sit behind it:
-//! `new Poller(dispatch)`, `watch(fd, events)` (0 pauses), `release(fd)`
+//! `new Poller(dispatch)`, `watch(fd, events, keepAlive)` (events 0 pauses),
+//! `release(fd)`
 //! (before the fd is closed), and `dispatch(fd, status, events)` called back
 //! with `status` 0 or a negative errno (then every watched direction is
 //! reported ready and polling on that fd is paused).
@@ -53,10 +54,12 @@ impl Poller {
     }
 
     /// Polls `fd` for `events` (READABLE | WRITABLE); 0 pauses polling but
-    /// keeps the handle. A paused handle does not keep the process alive.
+    /// keeps the handle. `keep_alive` says whether the handle keeps the
+    /// process alive while it polls (uv_ref / uv_unref). Calls that change
+    /// nothing cost no syscall.
     #[napi(catch_unwind)]
-    pub fn watch(&mut self, fd: i32, events: i32) -> Result<()> {
-        unsafe { imp::watch(self.shared, fd, events) }
+    pub fn watch(&mut self, fd: i32, events: i32, keep_alive: bool) -> Result<()> {
+        unsafe { imp::watch(self.shared, fd, events, keep_alive) }
     }
 
     /// Stops polling `fd` and lets go of its handle: call it before `fd` is
@@ -87,7 +90,7 @@ impl Poller {
     }
 
     #[napi(catch_unwind)]
-    pub fn watch(&mut self, _fd: i32, _events: i32) -> Result<()> {
+    pub fn watch(&mut self, _fd: i32, _events: i32, _keep_alive: bool) -> Result<()> {
         Err(Error::from_reason("PYSOCKET:osmsg:socket.loop is not available"))
     }
 
@@ -125,6 +128,8 @@ mod imp {
         poll_start: unsafe extern "C" fn(*mut c_void, c_int, PollCb) -> c_int,
         poll_stop: unsafe extern "C" fn(*mut c_void) -> c_int,
         close: unsafe extern "C" fn(*mut c_void, Option<CloseCb>),
+        ref_: unsafe extern "C" fn(*mut c_void),
+        unref: unsafe extern "C" fn(*mut c_void),
     }
 
     fn lookup(name: &CStr) -> Option<*mut c_void> {
@@ -141,6 +146,8 @@ mod imp {
                 poll_start: std::mem::transmute::<*mut c_void, _>(lookup(c"uv_poll_start")?),
                 poll_stop: std::mem::transmute::<*mut c_void, _>(lookup(c"uv_poll_stop")?),
                 close: std::mem::transmute::<*mut c_void, _>(lookup(c"uv_close")?),
+                ref_: std::mem::transmute::<*mut c_void, _>(lookup(c"uv_ref")?),
+                unref: std::mem::transmute::<*mut c_void, _>(lookup(c"uv_unref")?),
             })
         })
         .as_ref()
@@ -176,6 +183,9 @@ mod imp {
         words: usize,
         fd: i32,
         shared: *mut Shared,
+        /// What libuv polls for now (0: stopped).
+        events: c_int,
+        referenced: bool,
     }
 
     impl Shared {
@@ -247,7 +257,7 @@ mod imp {
     }
 
     /// Starts, changes or pauses polling of `fd`.
-    pub unsafe fn watch(shared: *mut Shared, fd: i32, events: i32) -> Result<()> {
+    pub unsafe fn watch(shared: *mut Shared, fd: i32, events: i32, keep_alive: bool) -> Result<()> {
         let uv = uv().expect("checked at construction");
         let s = &mut *shared;
         if s.teardown.is_some() {
@@ -264,13 +274,26 @@ mod imp {
                 h
             }
         };
-        let rc = if events == 0 {
-            (uv.poll_stop)((*handle).uv)
-        } else {
-            (uv.poll_start)((*handle).uv, events & (READABLE | WRITABLE), on_poll)
-        };
-        if rc < 0 {
-            return Err(os(-rc));
+        let h = &mut *handle;
+        let events = events & (READABLE | WRITABLE);
+        if events != h.events {
+            let rc = if events == 0 {
+                (uv.poll_stop)(h.uv)
+            } else {
+                (uv.poll_start)(h.uv, events, on_poll)
+            };
+            if rc < 0 {
+                return Err(os(-rc));
+            }
+            h.events = events;
+        }
+        if keep_alive != h.referenced {
+            if keep_alive {
+                (uv.ref_)(h.uv)
+            } else {
+                (uv.unref)(h.uv)
+            }
+            h.referenced = keep_alive;
         }
         Ok(())
     }
@@ -301,6 +324,8 @@ mod imp {
             words,
             fd,
             shared,
+            events: 0,
+            referenced: true,
         }));
         *(mem as *mut *mut c_void) = h.cast();
         Ok(h)
@@ -341,7 +366,11 @@ mod imp {
 
     unsafe extern "C" fn on_poll(raw: *mut c_void, status: c_int, events: c_int) {
         let target = catch_unwind(AssertUnwindSafe(|| {
-            let h = &*(*(raw as *mut *mut Handle));
+            let h = &mut *(*(raw as *mut *mut Handle));
+            if status < 0 {
+                // libuv stopped the handle (POLLERR).
+                h.events = 0;
+            }
             (h.shared, h.fd)
         }));
         let Ok((shared, fd)) = target else { return };
