@@ -132,8 +132,13 @@ mod tests {
     #[test]
     fn accept_restores_blocking_mode() {
         let l = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-        l.bind(&"127.0.0.1:0".parse::<std::net::SocketAddr>().unwrap().into())
-            .unwrap();
+        l.bind(
+            &"127.0.0.1:0"
+                .parse::<std::net::SocketAddr>()
+                .unwrap()
+                .into(),
+        )
+        .unwrap();
         l.listen(1).unwrap();
         let fd = l.as_raw_fd();
         assert!(matches!(accept(fd), Err(Error::Os(e)) if e == libc::EAGAIN));
@@ -151,8 +156,13 @@ mod tests {
     fn connect_result_reports_refusal() {
         // A port with no listener: bind one, read its number, close it.
         let l = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-        l.bind(&"127.0.0.1:0".parse::<std::net::SocketAddr>().unwrap().into())
-            .unwrap();
+        l.bind(
+            &"127.0.0.1:0"
+                .parse::<std::net::SocketAddr>()
+                .unwrap()
+                .into(),
+        )
+        .unwrap();
         let addr = l.local_addr().unwrap();
         drop(l);
         let c = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();

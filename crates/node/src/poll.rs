@@ -91,7 +91,9 @@ impl Poller {
 
     #[napi(catch_unwind)]
     pub fn watch(&mut self, _fd: i32, _events: i32, _keep_alive: bool) -> Result<()> {
-        Err(Error::from_reason("PYSOCKET:osmsg:socket.loop is not available"))
+        Err(Error::from_reason(
+            "PYSOCKET:osmsg:socket.loop is not available",
+        ))
     }
 
     #[napi(catch_unwind)]
@@ -102,6 +104,7 @@ impl Poller {
 mod imp {
     use std::collections::HashMap;
     use std::ffi::{c_int, c_void, CStr};
+    use std::mem;
     use std::panic::{catch_unwind, AssertUnwindSafe};
     use std::ptr;
     use std::sync::OnceLock;
@@ -121,15 +124,22 @@ mod imp {
     type PollCb = unsafe extern "C" fn(*mut c_void, c_int, c_int);
     type CloseCb = unsafe extern "C" fn(*mut c_void);
 
+    type HandleSizeFn = unsafe extern "C" fn(c_int) -> usize;
+    type PollInitFn = unsafe extern "C" fn(*mut sys::uv_loop_s, *mut c_void, c_int) -> c_int;
+    type PollStartFn = unsafe extern "C" fn(*mut c_void, c_int, PollCb) -> c_int;
+    type HandleFn = unsafe extern "C" fn(*mut c_void) -> c_int;
+    type CloseFn = unsafe extern "C" fn(*mut c_void, Option<CloseCb>);
+    type RefFn = unsafe extern "C" fn(*mut c_void);
+
     /// The few libuv functions used, found in the host process.
     struct Uv {
-        handle_size: unsafe extern "C" fn(c_int) -> usize,
-        poll_init: unsafe extern "C" fn(*mut sys::uv_loop_s, *mut c_void, c_int) -> c_int,
-        poll_start: unsafe extern "C" fn(*mut c_void, c_int, PollCb) -> c_int,
-        poll_stop: unsafe extern "C" fn(*mut c_void) -> c_int,
-        close: unsafe extern "C" fn(*mut c_void, Option<CloseCb>),
-        ref_: unsafe extern "C" fn(*mut c_void),
-        unref: unsafe extern "C" fn(*mut c_void),
+        handle_size: HandleSizeFn,
+        poll_init: PollInitFn,
+        poll_start: PollStartFn,
+        poll_stop: HandleFn,
+        close: CloseFn,
+        ref_: RefFn,
+        unref: RefFn,
     }
 
     fn lookup(name: &CStr) -> Option<*mut c_void> {
@@ -141,13 +151,15 @@ mod imp {
         static UV: OnceLock<Option<Uv>> = OnceLock::new();
         UV.get_or_init(|| unsafe {
             Some(Uv {
-                handle_size: std::mem::transmute::<*mut c_void, _>(lookup(c"uv_handle_size")?),
-                poll_init: std::mem::transmute::<*mut c_void, _>(lookup(c"uv_poll_init")?),
-                poll_start: std::mem::transmute::<*mut c_void, _>(lookup(c"uv_poll_start")?),
-                poll_stop: std::mem::transmute::<*mut c_void, _>(lookup(c"uv_poll_stop")?),
-                close: std::mem::transmute::<*mut c_void, _>(lookup(c"uv_close")?),
-                ref_: std::mem::transmute::<*mut c_void, _>(lookup(c"uv_ref")?),
-                unref: std::mem::transmute::<*mut c_void, _>(lookup(c"uv_unref")?),
+                handle_size: mem::transmute::<*mut c_void, HandleSizeFn>(lookup(
+                    c"uv_handle_size",
+                )?),
+                poll_init: mem::transmute::<*mut c_void, PollInitFn>(lookup(c"uv_poll_init")?),
+                poll_start: mem::transmute::<*mut c_void, PollStartFn>(lookup(c"uv_poll_start")?),
+                poll_stop: mem::transmute::<*mut c_void, HandleFn>(lookup(c"uv_poll_stop")?),
+                close: mem::transmute::<*mut c_void, CloseFn>(lookup(c"uv_close")?),
+                ref_: mem::transmute::<*mut c_void, RefFn>(lookup(c"uv_ref")?),
+                unref: mem::transmute::<*mut c_void, RefFn>(lookup(c"uv_unref")?),
             })
         })
         .as_ref()
