@@ -58,18 +58,25 @@ function getPoller(): native.Poller {
   return poller
 }
 
-/** A pending call: its attempt, its promise, its timer and abort listener. */
-class Op<T = unknown> {
+const noop = (): void => {}
+
+/**
+ * One call: its non-blocking attempt (`step`), and once it waits, its
+ * promise, timer and abort listener. The hot calls are subclasses (no
+ * closure per call); the others wrap a function (`FnOp`).
+ */
+abstract class Op<T = unknown> {
   /** The next call in the same queue. */
   next: Op | null = null
+  resolve: (v: T) => void = noop
+  reject: (e: unknown) => void = noop
+  signal: AbortSignal | undefined = undefined
   timer: ReturnType<typeof setTimeout> | undefined = undefined
   onAbort: (() => void) | undefined = undefined
-  constructor(
-    readonly step: Step<T>,
-    readonly resolve: (v: T) => void,
-    readonly reject: (e: unknown) => void,
-    readonly signal: AbortSignal | undefined,
-  ) {}
+  constructor(readonly sock: SocketImpl) {}
+
+  /** One non-blocking attempt: the result, AGAIN, or a thrown error. */
+  abstract step(): T | typeof AGAIN
 
   /** One attempt; true once the promise is settled. */
   attempt(): boolean {
@@ -97,6 +104,18 @@ class Op<T = unknown> {
     if (this.onAbort !== undefined) this.signal!.removeEventListener('abort', this.onAbort)
     this.timer = undefined
     this.onAbort = undefined
+  }
+}
+
+class FnOp<T> extends Op<T> {
+  constructor(
+    sock: SocketImpl,
+    readonly fn: Step<T>,
+  ) {
+    super(sock)
+  }
+  step(): T | typeof AGAIN {
+    return this.fn()
   }
 }
 
@@ -358,24 +377,20 @@ function checkOptions(opts: unknown): AbortSignal | undefined {
 }
 
 /**
- * Runs `step` on `sock` in direction `dir`: at once if nothing is queued
- * ahead and it does not block, else when the fd is ready.
+ * Runs `op` in direction `dir`: at once if nothing is queued ahead and it
+ * does not block, else when the fd is ready.
  */
-function run<T>(
-  sock: SocketImpl,
-  dir: Dir,
-  signal: AbortSignal | undefined,
-  step: Step<T>,
-): Promise<T> {
+function run<T>(op: Op<T>, dir: Dir, signal: AbortSignal | undefined): Promise<T> {
   if (signal?.aborted) return Promise.reject(signal.reason)
+  const sock = op.sock
   const fd = sock._fd
   if (fd < 0) return Promise.reject(osError(EBADF))
-  let w = waiters.get(fd)
+  const w = waiters.get(fd)
   if (w === undefined || (w.queues[dir].empty && (dir === WRITE || w.mayRead))) {
     let r: T | typeof AGAIN
     drained = false
     try {
-      r = step()
+      r = op.step()
     } catch (e) {
       return Promise.reject(e)
     } finally {
@@ -384,10 +399,12 @@ function run<T>(
     if (r !== AGAIN) return Promise.resolve(r)
   }
   const promise = new Promise<T>(capture)
+  op.resolve = captured.resolve as (v: T) => void
+  op.reject = captured.reject
   const waiter = w ?? waiterFor(fd)
   waiter.owned = true
-  const op = new Op<T>(step, captured.resolve as (v: T) => void, captured.reject, signal)
   if (signal !== undefined) {
+    op.signal = signal
     op.onAbort = () => leave(waiter, dir, op as Op, signal.reason)
     signal.addEventListener('abort', op.onAbort, { once: true })
   }
@@ -400,6 +417,16 @@ function run<T>(
   waiter.queues[dir].push(op as Op)
   update(waiter)
   return promise
+}
+
+/** `run` with a function as the attempt. */
+function runFn<T>(
+  sock: SocketImpl,
+  dir: Dir,
+  signal: AbortSignal | undefined,
+  fn: Step<T>,
+): Promise<T> {
+  return run(new FnOp(sock, fn), dir, signal)
 }
 
 // A promise's resolve/reject without a closure per promise.
@@ -443,28 +470,39 @@ export function sock_recv(sock: socket, nbytes: number, opts?: LoopOptions): Pro
     const size = ssize(nbytes)
     if (size < 0) throw new ValueError('negative buffersize in recv')
     const signal = checkOptions(opts)
-    const stream = s.type === C.SOCK_STREAM
-    // Small reads land in a shared scratch buffer and are copied out at
-    // their exact size: a waiting call holds no buffer. Large ones get
-    // their own buffer on the first attempt.
-    let own: Buffer | null = null
-    return run(s, READ, signal, () => {
-      const buf = size <= SCRATCH_SIZE ? scratch : (own ??= Buffer.allocUnsafe(size))
-      for (;;) {
-        const n = native.tryRecvInto(s._fd, buf, size, 0)
-        if (n >= 0) {
-          drained = stream && n < size
-          if (buf !== scratch) return shrink(buf, n)
-          const out = Buffer.allocUnsafe(n)
-          scratch.copy(out, 0, 0, n)
-          return out
-        }
-        if (wouldBlock(-n)) return empty()
-        if (-n !== EINTR) throw osError(-n, 'recv')
-      }
-    })
+    return run(new RecvOp(s, size), READ, signal)
   } catch (e) {
     return Promise.reject(e)
+  }
+}
+
+class RecvOp extends Op<Buffer> {
+  /** A buffer of its own for reads larger than the scratch buffer. */
+  own: Buffer | null = null
+  constructor(
+    sock: SocketImpl,
+    readonly size: number,
+  ) {
+    super(sock)
+  }
+
+  step(): Buffer | typeof AGAIN {
+    // Small reads land in the shared scratch buffer and are copied out at
+    // their exact size, so a waiting call holds no buffer.
+    const size = this.size
+    const buf = size <= SCRATCH_SIZE ? scratch : (this.own ??= Buffer.allocUnsafe(size))
+    for (;;) {
+      const n = native.tryRecvInto(this.sock._fd, buf, size, 0)
+      if (n >= 0) {
+        drained = n < size && this.sock.type === C.SOCK_STREAM
+        if (buf !== scratch) return shrink(buf, n)
+        const out = Buffer.allocUnsafe(n)
+        scratch.copy(out, 0, 0, n)
+        return out
+      }
+      if (wouldBlock(-n)) return empty()
+      if (-n !== EINTR) throw osError(-n, 'recv')
+    }
   }
 }
 
@@ -478,21 +516,31 @@ export function sock_recv_into(
     const s = checkSocket(sock, 'sock_recv_into')
     const view = writable(buf, 'recv_into')
     const signal = checkOptions(opts)
-    const size = view.byteLength
-    const stream = s.type === C.SOCK_STREAM
-    return run(s, READ, signal, () => {
-      for (;;) {
-        const n = native.tryRecvInto(s._fd, view, size, 0)
-        if (n >= 0) {
-          drained = stream && n < size
-          return n
-        }
-        if (wouldBlock(-n)) return empty()
-        if (-n !== EINTR) throw osError(-n, 'recv')
-      }
-    })
+    return run(new RecvIntoOp(s, view), READ, signal)
   } catch (e) {
     return Promise.reject(e)
+  }
+}
+
+class RecvIntoOp extends Op<number> {
+  constructor(
+    sock: SocketImpl,
+    readonly view: Uint8Array,
+  ) {
+    super(sock)
+  }
+
+  step(): number | typeof AGAIN {
+    const size = this.view.byteLength
+    for (;;) {
+      const n = native.tryRecvInto(this.sock._fd, this.view, size, 0)
+      if (n >= 0) {
+        drained = n < size && this.sock.type === C.SOCK_STREAM
+        return n
+      }
+      if (wouldBlock(-n)) return empty()
+      if (-n !== EINTR) throw osError(-n, 'recv')
+    }
   }
 }
 
@@ -508,7 +556,7 @@ export function sock_recvfrom(
     if (size < 0) throw new ValueError('negative buffersize in recvfrom')
     const signal = checkOptions(opts)
     const buf = Buffer.allocUnsafe(size)
-    return run(s, READ, signal, (): [Buffer, unknown] | typeof AGAIN => {
+    return runFn(s, READ, signal, (): [Buffer, unknown] | typeof AGAIN => {
       for (;;) {
         const r = native.tryRecvfromInto(s._fd, buf, size, 0)
         if (typeof r !== 'number') return [shrink(buf, r[0]), r[1]]
@@ -541,7 +589,7 @@ export function sock_recvfrom_into(
     if (n > view.byteLength) throw new ValueError('nbytes is greater than the length of the buffer')
     const signal = checkOptions(opts)
     const size = n
-    return run(s, READ, signal, (): [number, unknown] | typeof AGAIN => {
+    return runFn(s, READ, signal, (): [number, unknown] | typeof AGAIN => {
       for (;;) {
         const r = native.tryRecvfromInto(s._fd, view, size, 0)
         if (typeof r !== 'number') return r
@@ -564,18 +612,30 @@ export function sock_sendall(
     const s = checkSocket(sock, 'sock_sendall')
     const buf = bytesLike(data)
     const signal = checkOptions(opts)
-    let sent = 0
-    return run(s, WRITE, signal, (): void | typeof AGAIN => {
-      while (sent < buf.length) {
-        const n = native.trySend(s._fd, buf, sent, 0)
-        if (n >= 0) sent += n
-        else if (wouldBlock(-n)) return AGAIN
-        else if (-n !== EINTR) throw osError(-n, 'send')
-      }
-      return undefined
-    })
+    return run(new SendallOp(s, buf), WRITE, signal)
   } catch (e) {
     return Promise.reject(e)
+  }
+}
+
+class SendallOp extends Op<void> {
+  sent = 0
+  constructor(
+    sock: SocketImpl,
+    readonly buf: Uint8Array,
+  ) {
+    super(sock)
+  }
+
+  step(): void | typeof AGAIN {
+    const buf = this.buf
+    while (this.sent < buf.length) {
+      const n = native.trySend(this.sock._fd, buf, this.sent, 0)
+      if (n >= 0) this.sent += n
+      else if (wouldBlock(-n)) return AGAIN
+      else if (-n !== EINTR) throw osError(-n, 'send')
+    }
+    return undefined
   }
 }
 
@@ -591,7 +651,7 @@ export function sock_sendto(
     const buf = bytesLike(data)
     const sa = s._sockaddrFor(address)
     const signal = checkOptions(opts)
-    return run(s, WRITE, signal, () => {
+    return runFn(s, WRITE, signal, () => {
       for (;;) {
         const n = native.trySendto(s._fd, buf, 0, sa)
         if (n >= 0) return n
@@ -611,7 +671,7 @@ export function sock_connect(sock: socket, address: unknown, opts?: LoopOptions)
     const sa = encodeAddress(s.family, address, 'connect')
     const signal = checkOptions(opts)
     let started = false
-    return run(s, WRITE, signal, (): void | typeof AGAIN => {
+    return runFn(s, WRITE, signal, (): void | typeof AGAIN => {
       if (!started) {
         started = true
         const r = native.tryConnect(s._fd, sa)
@@ -635,16 +695,20 @@ export function sock_accept(sock: socket, opts?: LoopOptions): Promise<[socket, 
   try {
     const s = checkSocket(sock, 'sock_accept')
     const signal = checkOptions(opts)
-    return run(s, READ, signal, (): [socket, unknown] | typeof AGAIN => {
-      for (;;) {
-        const r = native.tryAccept(s._fd)
-        if (typeof r !== 'number') return [adopt(s, r[0]), r[1]]
-        if (wouldBlock(-r)) return empty()
-        if (-r !== EINTR) throw osError(-r, 'accept')
-      }
-    })
+    return run(new AcceptOp(s), READ, signal)
   } catch (e) {
     return Promise.reject(e)
+  }
+}
+
+class AcceptOp extends Op<[socket, unknown]> {
+  step(): [socket, unknown] | typeof AGAIN {
+    for (;;) {
+      const r = native.tryAccept(this.sock._fd)
+      if (typeof r !== 'number') return [adopt(this.sock, r[0]), r[1]]
+      if (wouldBlock(-r)) return empty()
+      if (-r !== EINTR) throw osError(-r, 'accept')
+    }
   }
 }
 
@@ -728,7 +792,7 @@ function sendfileNative(
   signal: AbortSignal | undefined,
 ): Promise<number> {
   let sent = 0
-  return run(s, WRITE, signal, (): number | typeof AGAIN => {
+  return runFn(s, WRITE, signal, (): number | typeof AGAIN => {
     while (sent < total) {
       const chunk = Math.min(total - sent, 2 ** 30)
       const n = native.trySendfile(s._fd, infd, off + sent, chunk)
@@ -828,7 +892,7 @@ export function sock_recvmsg(
     const anc = ssize(ancbufsize)
     const fl = cInt(flags) | C.MSG_DONTWAIT
     const signal = checkOptions(opts)
-    return run(s, READ, signal, () =>
+    return runFn(s, READ, signal, () =>
       attemptSync(s, () => recvmsg.call(s, size, anc, fl)),
     ) as Promise<[Buffer, Array<[number, number, Buffer]>, number, unknown]>
   } catch (e) {
@@ -862,7 +926,7 @@ export function sock_sendmsg(
     const fl = cInt(flags) | C.MSG_DONTWAIT
     const signal = checkOptions(opts)
     const anc = ancdata
-    return run(s, WRITE, signal, () =>
+    return runFn(s, WRITE, signal, () =>
       attemptSync(s, () =>
         address === undefined
           ? sendmsg.call(s, buffers, anc, fl)
