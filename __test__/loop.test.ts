@@ -334,6 +334,25 @@ test('argument errors are Python exceptions, as rejections', async (t) => {
   await t.throwsAsync(loop.sock_recv(a, 1), { instanceOf: socket.OSError, message: /Errno 9/ })
 })
 
+test('an ICMP error on a waiting UDP socket rejects the recv', async (t) => {
+  // A port with nothing behind it: bind one, note it, close it.
+  const gone = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+  gone.bind(['127.0.0.1', 0])
+  const addr = gone.getsockname()
+  gone.close()
+  const s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+  s.connect(addr)
+  const p = loop.sock_recv(s, 10)
+  t.is(await state(p), 'pending')
+  s.send(Buffer.from('anyone?'))
+  await t.throwsAsync(p, { instanceOf: socket.ConnectionRefusedError })
+  // The socket is still usable afterwards.
+  const q = loop.sock_recv(s, 10)
+  t.is(await state(q), 'pending')
+  s.close()
+  t.is((await t.throwsAsync(q, { instanceOf: socket.OSError }))!.errno, EBADF)
+})
+
 test('a refused connection rejects with ConnectionRefusedError', async (t) => {
   const [srv, addr] = listener()
   srv.close()
