@@ -1,4 +1,5 @@
 import test from 'ava'
+import fc from 'fast-check'
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs'
 import { tmpdir, constants as osConstants } from 'node:os'
@@ -351,6 +352,58 @@ test('an ICMP error on a waiting UDP socket rejects the recv', async (t) => {
   t.is(await state(q), 'pending')
   s.close()
   t.is((await t.throwsAsync(q, { instanceOf: socket.OSError }))!.errno, EBADF)
+})
+
+test('any argument of any type rejects with a Python exception, never throws or crashes', async (t) => {
+  const [a, b] = socket.socketpair()
+  const u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+  const allowed = [TypeError, socket.ValueError, socket.OverflowError, socket.OSError]
+  const calls: Array<(x: unknown) => Promise<unknown>> = [
+    (x) => loop.sock_recv(a, x as number),
+    (x) => loop.sock_recv(x as Sock, 1),
+    (x) => loop.sock_recv_into(a, x as Buffer),
+    (x) => loop.sock_recvfrom(u, x as number),
+    (x) => loop.sock_recvfrom_into(u, Buffer.alloc(4), x as number),
+    (x) => loop.sock_sendall(a, x as Buffer),
+    (x) => loop.sock_sendto(u, Buffer.from('x'), x),
+    (x) => loop.sock_connect(u, x),
+    // (Not a number: a random fd could be one of the test runner's own.)
+    (x) =>
+      loop.sock_sendfile(
+        a,
+        typeof x === 'number' || (typeof x === 'object' && x !== null) ? -1 : x,
+      ),
+    (x) => loop.sock_recv(a, 1, x as socket.LoopOptions),
+  ]
+  await fc.assert(
+    fc.asyncProperty(fc.integer({ min: 0, max: calls.length - 1 }), fc.anything(), async (i, x) => {
+      let p: Promise<unknown>
+      try {
+        p = calls[i](x)
+      } catch (e) {
+        throw new Error(`call ${i} threw synchronously: ${String(e)}`)
+      }
+      const ac = new AbortController()
+      const outcome = await Promise.race([
+        p.then(
+          () => 'ok',
+          (e: unknown) => e,
+        ),
+        // A call that was valid and now waits is fine too.
+        turns(2).then(() => 'waiting'),
+      ])
+      ac.abort()
+      if (outcome === 'ok' || outcome === 'waiting') return
+      if (!allowed.some((cls) => outcome instanceof cls)) {
+        throw new Error(`call ${i} rejected with ${String(outcome)}`)
+      }
+    }),
+    { numRuns: 300 },
+  )
+  a.close()
+  b.close()
+  u.close()
+  t.pass()
 })
 
 test('a refused connection rejects with ConnectionRefusedError', async (t) => {

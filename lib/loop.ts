@@ -453,6 +453,16 @@ function wouldBlock(errno: number): boolean {
   return errno === EAGAIN || errno === EWOULDBLOCK
 }
 
+/**
+ * A buffer for a read of up to `size` bytes. The kernel never returns more
+ * than MAX_RW_COUNT (INT_MAX rounded down to a page) from one call, so a
+ * larger request reads into that much, as CPython's would in effect.
+ */
+function bigBuffer(size: number): Buffer {
+  return Buffer.allocUnsafe(Math.min(size, MAX_READ))
+}
+const MAX_READ = 0x7fff_f000
+
 /** `buf[:n]`, copied when most of a large buffer went unused. */
 function shrink(buf: Buffer, n: number): Buffer {
   if (n === buf.length) return buf
@@ -490,11 +500,12 @@ class RecvOp extends Op<Buffer> {
     // Small reads land in the shared scratch buffer and are copied out at
     // their exact size, so a waiting call holds no buffer.
     const size = this.size
-    const buf = size <= SCRATCH_SIZE ? scratch : (this.own ??= Buffer.allocUnsafe(size))
+    const buf = size <= SCRATCH_SIZE ? scratch : (this.own ??= bigBuffer(size))
+    const want = Math.min(size, buf.length)
     for (;;) {
-      const n = native.tryRecvInto(this.sock._fd, buf, size, 0)
+      const n = native.tryRecvInto(this.sock._fd, buf, want, 0)
       if (n >= 0) {
-        drained = n < size && this.sock.type === C.SOCK_STREAM
+        drained = n < want && this.sock.type === C.SOCK_STREAM
         if (buf !== scratch) return shrink(buf, n)
         const out = Buffer.allocUnsafe(n)
         scratch.copy(out, 0, 0, n)
@@ -555,10 +566,11 @@ export function sock_recvfrom(
     const size = ssize(bufsize)
     if (size < 0) throw new ValueError('negative buffersize in recvfrom')
     const signal = checkOptions(opts)
-    const buf = Buffer.allocUnsafe(size)
+    let buf: Buffer | null = null
     return runFn(s, READ, signal, (): [Buffer, unknown] | typeof AGAIN => {
+      buf ??= bigBuffer(size)
       for (;;) {
-        const r = native.tryRecvfromInto(s._fd, buf, size, 0)
+        const r = native.tryRecvfromInto(s._fd, buf, buf.length, 0)
         if (typeof r !== 'number') return [shrink(buf, r[0]), r[1]]
         if (wouldBlock(-r)) return empty()
         if (-r !== EINTR) throw osError(-r, 'recvfrom')
@@ -762,7 +774,7 @@ export function sock_sendfile(
     }
     const infd = fileFd(file)
     const signal = checkOptions(opts)
-    const size = fstatSync(infd).size
+    const size = fileSize(infd)
     const total = want ?? Math.max(0, size - off)
     return sendfileNative(s, infd, off, total, signal).then(
       (sent) => {
@@ -776,6 +788,17 @@ export function sock_sendfile(
     )
   } catch (e) {
     return Promise.reject(e)
+  }
+}
+
+/** The size of the file behind `fd`, errors as OSError. */
+function fileSize(fd: number): number {
+  try {
+    return fstatSync(fd).size
+  } catch (e) {
+    const errno = (e as { errno?: unknown }).errno
+    if (typeof errno === 'number') throw osError(Math.abs(errno), 'fstat')
+    throw e
   }
 }
 
