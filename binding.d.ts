@@ -31,6 +31,14 @@ export declare class Poller {
   release(fd: number): void
 }
 
+export declare class ReactorPoller {
+  constructor(dispatch: (fd: number, status: number, events: number) => void)
+  /** Polls `fd` for `events` (1 readable | 2 writable; 0 pauses). */
+  watch(fd: number, events: number, keepAlive: boolean): void
+  /** Stops polling `fd`. */
+  release(fd: number): void
+}
+
 /** `[newfd, address]`. */
 export declare function accept(fd: number, timeout: number): [number, unknown]
 

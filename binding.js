@@ -836,6 +836,7 @@ function __napiStampBindingTarget(exportsObject, target) {
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
 module.exports.Poller = nativeBinding.Poller
+module.exports.ReactorPoller = nativeBinding.ReactorPoller
 module.exports.accept = nativeBinding.accept
 module.exports.bind = nativeBinding.bind
 module.exports.close = nativeBinding.close

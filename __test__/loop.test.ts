@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads'
 
 import * as socket from '../index'
 import native = require('../lib/native')
+import { readinessKind } from '../lib/loop'
 
 const { loop } = socket
 const { EBADF } = osConstants.errno
@@ -53,7 +54,14 @@ async function state(p: Promise<unknown>): Promise<'pending' | 'settled'> {
   return done ? 'settled' : 'pending'
 }
 
-function openFds(): number {
+/** Open fds, once the readiness mechanism (which may hold a pipe) exists. */
+async function openFds(): Promise<number> {
+  const [a, b] = socket.socketpair()
+  const p = loop.sock_recv(a, 1)
+  b.sendall(Buffer.from('x'))
+  await p
+  a.close()
+  b.close()
   return readdirSync('/proc/self/fd').length
 }
 
@@ -92,6 +100,11 @@ test('echo server and clients in one process', async (t) => {
       [0, 1, 2, 3, 4].map((k) => `client ${i} message ${k}`),
     )
   }
+})
+
+test('the readiness mechanism is the one asked for', async (t) => {
+  await openFds()
+  t.is(readinessKind(), process.env.PYSOCKET_LOOP_POLLER === 'thread' ? 'thread' : 'uv')
 })
 
 test('the socket mode seen by the sync API does not change', async (t) => {
@@ -211,7 +224,7 @@ test('a socket timeout rejects with TimeoutError; the socket stays usable', asyn
 })
 
 test.serial('close() rejects pending recv, accept and connect with EBADF', async (t) => {
-  const before = openFds()
+  const before = await openFds()
   const [a, b] = socket.socketpair()
   const r1 = loop.sock_recv(a, 10)
   const r2 = loop.sock_recv_into(a, Buffer.alloc(4))
@@ -255,7 +268,7 @@ test.serial('close() rejects pending recv, accept and connect with EBADF', async
   for (const c of extra) c.close()
   full.close()
   await turns()
-  t.is(openFds(), before)
+  t.is(await openFds(), before)
 })
 
 test('detach() rejects pending calls and keeps the fd open', async (t) => {
@@ -561,7 +574,7 @@ test('terminating a Worker with waiting sockets is clean', async (t) => {
 test.serial('10,000 concurrent connections echo, and no fd leaks', async (t) => {
   const N = 10000
   await turns()
-  const before = openFds()
+  const before = await openFds()
   const srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
   srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
   srv.bind(['127.0.0.1', 0])
@@ -602,5 +615,5 @@ test.serial('10,000 concurrent connections echo, and no fd leaks', async (t) => 
   t.is(peak, N)
   srv.close()
   await turns()
-  t.is(openFds(), before)
+  t.is(await openFds(), before)
 })

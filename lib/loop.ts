@@ -15,7 +15,7 @@ import { constants as osConstants } from 'node:os'
 
 import { bytesLike, cInt, index, ssize, writable } from './args'
 import { encodeAddress } from './address'
-import { BlockingIOError, OSError, TimeoutError, ValueError, osError } from './errors'
+import { BlockingIOError, OSError, TimeoutError, ValueError, fromNative, osError } from './errors'
 import { SocketImpl, releaseHooks, type socket } from './socket'
 import * as C from './constants'
 import native = require('./native')
@@ -45,15 +45,45 @@ type Dir = typeof READ | typeof WRITE
 // ---------------------------------------------------------------------------
 // Readiness: one Waiter per watched fd.
 
-let poller: native.Poller | null = null
+/** The readiness mechanism: libuv poll handles, or the reactor thread. */
+interface Readiness {
+  watch(fd: number, events: number, keepAlive: boolean): void
+  release(fd: number): void
+}
+
+let poller: Readiness | null = null
+let pollerKind: 'uv' | 'thread' | null = null
+
+/** @internal Which mechanism waits: libuv poll handles or the reactor thread. */
+export function readinessKind(): 'uv' | 'thread' | null {
+  return pollerKind
+}
 let READABLE = 1
 let WRITABLE = 2
 
-function getPoller(): native.Poller {
+/**
+ * libuv's poll handles where the host exposes libuv (Node, Electron), else
+ * the reactor thread. `PYSOCKET_LOOP_POLLER=thread` or `=uv` forces one.
+ */
+function getPoller(): Readiness {
   if (poller === null) {
-    const p = new native.Poller(dispatch)
-    ;[READABLE, WRITABLE] = native.Poller.events()
+    const choice = process.env.PYSOCKET_LOOP_POLLER
+    let p: Readiness
+    let kind: 'uv' | 'thread' = 'thread'
+    if (choice === 'thread') {
+      p = new native.ReactorPoller(dispatch)
+    } else {
+      try {
+        p = new native.Poller(dispatch)
+        ;[READABLE, WRITABLE] = native.Poller.events()
+        kind = 'uv'
+      } catch (e) {
+        if (choice === 'uv') throw fromNative(e)
+        p = new native.ReactorPoller(dispatch)
+      }
+    }
     poller = p
+    pollerKind = kind
   }
   return poller
 }

@@ -12,4 +12,5 @@ mod error;
 mod nb;
 mod netdb;
 mod poll;
+mod reactor;
 mod socket;
