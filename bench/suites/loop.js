@@ -74,11 +74,12 @@ const children = {
       }
     }
     await round(PP_WARMUP)
+    const c0 = process.cpuUsage()
     const t0 = process.hrtime.bigint()
     await round(PP_ROUNDS)
     const ns = Number(process.hrtime.bigint() - t0)
     c.close()
-    out({ us: ns / 1000 / PP_ROUNDS })
+    out({ us: ns / 1000 / PP_ROUNDS, cpu: cpuPer(c0, PP_ROUNDS) })
   },
 
   async 'pp-net'(port) {
@@ -103,11 +104,12 @@ const children = {
       }
     }
     await round(PP_WARMUP)
+    const c0 = process.cpuUsage()
     const t0 = process.hrtime.bigint()
     await round(PP_ROUNDS)
     const ns = Number(process.hrtime.bigint() - t0)
     c.destroy()
-    out({ us: ns / 1000 / PP_ROUNDS })
+    out({ us: ns / 1000 / PP_ROUNDS, cpu: cpuPer(c0, PP_ROUNDS) })
   },
 
   'pp-sync'(port) {
@@ -123,11 +125,12 @@ const children = {
       }
     }
     round(PP_WARMUP)
+    const c0 = process.cpuUsage()
     const t0 = process.hrtime.bigint()
     round(PP_ROUNDS)
     const ns = Number(process.hrtime.bigint() - t0)
     c.close()
-    out({ us: ns / 1000 / PP_ROUNDS })
+    out({ us: ns / 1000 / PP_ROUNDS, cpu: cpuPer(c0, PP_ROUNDS) })
   },
 
   async 'udp-loop'(port) {
@@ -145,11 +148,12 @@ const children = {
       }
     }
     await round(PP_WARMUP)
+    const c0 = process.cpuUsage()
     const t0 = process.hrtime.bigint()
     await round(PP_ROUNDS)
     const ns = Number(process.hrtime.bigint() - t0)
     s.close()
-    out({ us: ns / 1000 / PP_ROUNDS })
+    out({ us: ns / 1000 / PP_ROUNDS, cpu: cpuPer(c0, PP_ROUNDS) })
   },
 
   async 'udp-dgram'(port) {
@@ -171,11 +175,12 @@ const children = {
       }
     }
     await round(PP_WARMUP)
+    const c0 = process.cpuUsage()
     const t0 = process.hrtime.bigint()
     await round(PP_ROUNDS)
     const ns = Number(process.hrtime.bigint() - t0)
     s.close()
-    out({ us: ns / 1000 / PP_ROUNDS })
+    out({ us: ns / 1000 / PP_ROUNDS, cpu: cpuPer(c0, PP_ROUNDS) })
   },
 
   // 10k servers: print the port, serve, print the peak RSS when stdin says so.
@@ -251,6 +256,12 @@ const children = {
     for (const s of socks) s.close()
     out({ msgsPerSec: (CONNS * CONN_ECHOES) / secs })
   },
+}
+
+/** CPU µs (user + system) per round since `c0`. */
+function cpuPer(c0, n) {
+  const d = process.cpuUsage(c0)
+  return (d.user + d.system) / n
 }
 
 function out(obj) {
@@ -335,24 +346,31 @@ async function pingPong(kind, peerName, contenders, base) {
   const peer = start(peerName)
   const { port } = await peer.next()
   const results = Object.fromEntries(contenders.map((c) => [c, []]))
+  const cpu = Object.fromEntries(contenders.map((c) => [c, []]))
   for (let r = 0; r < ROUNDS; r++) {
-    for (const c of rotate(contenders, r)) results[c].push((await runOnce(c, [port])).us)
+    for (const c of rotate(contenders, r)) {
+      const v = await runOnce(c, [port])
+      results[c].push(v.us)
+      cpu[c].push(v.cpu)
+    }
   }
   peer.child.kill()
-  return { kind, results, base }
+  return { kind, results, cpu, base }
 }
 
-function pingPongTable({ kind, results, base }, labels, title, note) {
+function pingPongTable({ kind, results, cpu, base }, labels, title, note) {
   const b = median(results[base])
+  const bc = median(cpu[base])
   const rows = Object.keys(results).map((c) => {
     const m = median(results[c])
-    return `| ${labels[c]} | ${fmt(m, 2)} | ${fmt(m / b, 2)}x |`
+    const mc = median(cpu[c])
+    return `| ${labels[c]} | ${fmt(m, 2)} | ${fmt(m / b, 2)}x | ${fmt(mc, 2)} | ${fmt(mc / bc, 2)}x |`
   })
   return [
     `### ${title} (${kind}; lower is better)`,
     '',
-    `| contender | median µs per round trip | ratio to ${labels[base]} |`,
-    '| --- | ---: | ---: |',
+    `| contender | median µs per round trip | ratio to ${labels[base]} | client CPU µs per round trip | ratio |`,
+    '| --- | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
     note,
