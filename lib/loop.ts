@@ -6,7 +6,10 @@
 // Each call first tries the non-blocking syscall on this thread; only when
 // it would block does it wait for readiness, through one poll handle per fd
 // on this environment's own libuv loop (`native.Poller`, crates/node
-// poll.rs). Pending calls on one fd are served in order, one queue per
+// poll.rs), or where the host has no libuv, a reactor thread
+// (`native.ReactorPoller`, reactor.rs) behind the same interface. On
+// Windows neither exists yet: the first call that has to wait rejects with
+// an OSError saying so. Pending calls on one fd are served in order, one queue per
 // direction. A socket timeout (`settimeout(t)`, t > 0) rejects a waiting
 // call with TimeoutError after t seconds; an AbortSignal rejects it with the
 // signal's reason. The socket's own mode (`gettimeout()`) never changes.
@@ -16,7 +19,7 @@ import { constants as osConstants } from 'node:os'
 import { bytesLike, cInt, index, ssize, writable } from './args'
 import { encodeAddress } from './address'
 import { BlockingIOError, OSError, TimeoutError, ValueError, fromNative, osError } from './errors'
-import { SocketImpl, releaseHooks, type socket } from './socket'
+import { SocketImpl, nativeCall, releaseHooks, type socket } from './socket'
 import * as C from './constants'
 import native = require('./native')
 
@@ -71,7 +74,7 @@ function getPoller(): Readiness {
     let p: Readiness
     let kind: 'uv' | 'thread' = 'thread'
     if (choice === 'thread') {
-      p = new native.ReactorPoller(dispatch)
+      p = nativeCall('poll', () => new native.ReactorPoller(dispatch))
     } else {
       try {
         p = new native.Poller(dispatch)
@@ -79,7 +82,7 @@ function getPoller(): Readiness {
         kind = 'uv'
       } catch (e) {
         if (choice === 'uv') throw fromNative(e)
-        p = new native.ReactorPoller(dispatch)
+        p = nativeCall('poll', () => new native.ReactorPoller(dispatch))
       }
     }
     poller = p
