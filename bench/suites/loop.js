@@ -236,6 +236,7 @@ const children = {
       }
     }
     await Promise.all(Array.from({ length: 500 }, opener))
+    out({ connected: socks.length })
     const msg = Buffer.alloc(64, 'm')
     const t0 = process.hrtime.bigint()
     await Promise.all(
@@ -277,8 +278,15 @@ function peakRssMiB() {
 function reportOnStdin(first) {
   out(first)
   const rl = readline.createInterface({ input: process.stdin })
-  rl.on('line', () => {
-    out({ peakRssMiB: peakRssMiB() })
+  let mark = null
+  rl.on('line', (line) => {
+    // 'mark' when the echo phase starts, then 'report' at its end.
+    if (line === 'mark') {
+      mark = process.cpuUsage()
+      return
+    }
+    const cpu = process.cpuUsage(mark ?? undefined)
+    out({ peakRssMiB: peakRssMiB(), cpuSecs: (cpu.user + cpu.system) / 1e6 })
     if (process.env.PYSOCKET_BENCH_DEBUG) console.error(JSON.stringify(process.memoryUsage()))
     process.exit(0)
   })
@@ -379,33 +387,39 @@ function pingPongTable({ kind, results, cpu, base }, labels, title, note) {
 
 async function tenK() {
   const servers = ['srv10k-loop', 'srv10k-net']
-  const results = Object.fromEntries(servers.map((s) => [s, { rate: [], rss: [] }]))
+  const results = Object.fromEntries(servers.map((s) => [s, { rate: [], rss: [], cpu: [] }]))
   const rounds = Math.max(1, Math.min(ROUNDS, 3))
   for (let r = 0; r < rounds; r++) {
     for (const s of rotate(servers, r)) {
       const srv = start(s, [], true)
       const { port } = await srv.next()
-      const { msgsPerSec } = await runOnce('cli10k', [port], true)
+      const cli = start('cli10k', [port], true)
+      await cli.next()
+      srv.child.stdin.write('mark\n')
+      const { msgsPerSec } = await cli.next()
       srv.child.stdin.write('report\n')
-      const { peakRssMiB } = await srv.next()
+      const { peakRssMiB, cpuSecs } = await srv.next()
       results[s].rate.push(msgsPerSec)
       results[s].rss.push(peakRssMiB)
+      results[s].cpu.push((cpuSecs * 1e6) / (CONNS * CONN_ECHOES))
     }
   }
   const net = results['srv10k-net']
   const bRate = median(net.rate)
   const bRss = median(net.rss)
+  const bCpu = median(net.cpu)
   const label = { 'srv10k-loop': 'pysocket `loop` server', 'srv10k-net': 'node:net server' }
   const rows = servers.map((s) => {
     const rate = median(results[s].rate)
     const rss = median(results[s].rss)
-    return `| ${label[s]} | ${fmt(rate, 0)} | ${fmt(rate / bRate, 2)}x | ${fmt(rss)} | ${fmt(rss / bRss, 2)}x |`
+    const cpu = median(results[s].cpu)
+    return `| ${label[s]} | ${fmt(rate, 0)} | ${fmt(rate / bRate, 2)}x | ${fmt(cpu, 2)} | ${fmt(cpu / bCpu, 2)}x | ${fmt(rss)} | ${fmt(rss / bRss, 2)}x |`
   })
   return [
     `### 10,000 concurrent echo connections (${CONN_ECHOES} × 64 B each; ${rounds} rounds)`,
     '',
-    '| server | median echoes/s (higher is better) | ratio to node:net | median peak RSS MiB (lower is better) | ratio to node:net |',
-    '| --- | ---: | ---: | ---: | ---: |',
+    '| server | median echoes/s (higher is better) | ratio to node:net | server CPU µs per echo (lower is better) | ratio | median peak RSS MiB (lower is better) | ratio to node:net |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
     'Target (DESIGN.md): more throughput and less memory than node:net.',
