@@ -15,6 +15,12 @@
 //! clear error instead of a failed load. Windows builds cannot reach them
 //! without linking node.lib: there the constructor throws.
 //!
+//! Each event goes to JavaScript from its own poll callback (not batched
+//! to the end of the loop turn): the call reads the socket at once, so a
+//! level-triggered fd is not reported again by the next epoll_wait round of
+//! the same turn (libuv polls again without blocking when 1024 fds were
+//! ready; batching measured 2.6x the epoll_ctl calls on 10,000 sockets).
+//!
 //! Lifetimes: the per-environment state (`Shared`) lives until the
 //! environment's async cleanup hook has closed every handle; each handle's
 //! memory is freed in its close callback. No panic crosses into libuv: both
