@@ -60,6 +60,9 @@ export declare function decodeAddress(raw: Uint8Array): unknown
 /** `[family, type, proto]` of an fd. */
 export declare function describe(fd: number): [number, number, number]
 
+/** The object closed or detached `fd`: no longer ours to close. */
+export declare function disownFd(fd: number): void
+
 export declare function dup(fd: number): number
 
 /** An AF_INET sockaddr for `host` (resolved by CPython's rules) and `port`. */
@@ -96,6 +99,9 @@ export declare function isOpen(fd: number): boolean
 export declare function listen(fd: number, backlog: number): void
 
 export declare function nonblockFlag(): number
+
+/** A socket object of this environment took ownership of `fd`. */
+export declare function ownFd(fd: number): void
 
 /** `type` without SOCK_NONBLOCK/SOCK_CLOEXEC. */
 export declare function plainType(ty: number): number

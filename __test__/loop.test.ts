@@ -551,7 +551,8 @@ test('a pending call keeps the process alive; an idle socket does not', async (t
   t.is(idle.out, 'got now\n')
 })
 
-test('terminating a Worker with waiting sockets is clean', async (t) => {
+test.serial('terminating a Worker with waiting sockets is clean', async (t) => {
+  const before = await openFds()
   for (let round = 0; round < 3; round++) {
     const worker = new Worker(join(FIXTURES, 'loop-worker.js'))
     const msg = await new Promise<{ fds: number[] }>((resolve, reject) => {
@@ -562,6 +563,8 @@ test('terminating a Worker with waiting sockets is clean', async (t) => {
     const code = await worker.terminate()
     t.is(code, 1)
   }
+  // The Worker's sockets were closed with it.
+  t.is(await openFds(), before)
   // This thread's loop still works.
   const [a, b] = socket.socketpair()
   const p = loop.sock_recv(a, 10)

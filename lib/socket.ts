@@ -21,6 +21,7 @@ export const releaseHooks: Array<(fd: number) => void> = []
 
 function runReleaseHooks(fd: number): void {
   for (const hook of releaseHooks) hook(fd)
+  native.disownFd(fd)
 }
 
 /** The module default timeout for new sockets: seconds, or null for none. */
@@ -131,6 +132,8 @@ export class SocketImpl {
       }
     }
     unclosed.register(this, this._held, this._held)
+    // Closed by the addon if this thread's environment goes away first.
+    native.ownFd(fd)
   }
 
   /** The address family (`AF_INET`, ...). */

@@ -11,6 +11,7 @@ mod constants;
 mod error;
 mod nb;
 mod netdb;
+mod owned;
 mod poll;
 mod reactor;
 mod socket;
