@@ -212,6 +212,13 @@ test('a socket timeout rejects with TimeoutError; the socket stays usable', asyn
   t.is(a.gettimeout(), 0.05)
   b.sendall(Buffer.from('ok'))
   t.is((await loop.sock_recv(a, 10)).toString(), 'ok')
+  // A timeout longer than setTimeout's limit does not fire early.
+  a.settimeout(1e9)
+  const long = loop.sock_recv(a, 10)
+  await new Promise((resolve) => setTimeout(resolve, 50))
+  t.is(await state(long), 'pending')
+  b.sendall(Buffer.from('long'))
+  t.is((await long).toString(), 'long')
   // Non-blocking and blocking sockets wait without a limit.
   a.setblocking(false)
   const p = loop.sock_recv(a, 10)

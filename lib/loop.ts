@@ -441,12 +441,7 @@ function run<T>(op: Op<T>, dir: Dir, signal: AbortSignal | undefined): Promise<T
     op.onAbort = () => leave(waiter, dir, op as Op, signal.reason)
     signal.addEventListener('abort', op.onAbort, { once: true })
   }
-  if (sock._t > 0) {
-    op.timer = setTimeout(
-      () => leave(waiter, dir, op as Op, new TimeoutError('timed out')),
-      sock._t * 1000,
-    )
-  }
+  if (sock._t > 0) armTimeout(waiter, dir, op as Op, sock._t * 1000)
   waiter.queues[dir].push(op as Op)
   update(waiter)
   return promise
@@ -470,6 +465,18 @@ const captured: { resolve: (v: unknown) => void; reject: (e: unknown) => void } 
 function capture(resolve: (v: never) => void, reject: (e: unknown) => void): void {
   captured.resolve = resolve as (v: unknown) => void
   captured.reject = reject
+}
+
+// setTimeout's longest delay; longer socket timeouts re-arm in steps.
+const MAX_DELAY = 2 ** 31 - 1
+
+/** Rejects `op` with TimeoutError after `ms` milliseconds. */
+function armTimeout(w: Waiter, dir: Dir, op: Op, ms: number): void {
+  if (ms > MAX_DELAY) {
+    op.timer = setTimeout(() => armTimeout(w, dir, op, ms - MAX_DELAY), MAX_DELAY)
+  } else {
+    op.timer = setTimeout(() => leave(w, dir, op, new TimeoutError('timed out')), ms)
+  }
 }
 
 /** Takes `op` out of its queue (aborted or timed out) and rejects it with `e`. */
