@@ -3,6 +3,7 @@ import fc from 'fast-check'
 import { execFileSync, spawn } from 'node:child_process'
 import { mkdtempSync, readdirSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs'
 import { tmpdir, constants as osConstants } from 'node:os'
+import * as net from 'node:net'
 import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 
@@ -528,6 +529,27 @@ test('add_reader / add_writer on a raw fd', async (t) => {
   t.throws(() => loop.add_reader('x', () => {}), { instanceOf: socket.ValueError })
   a.close()
   b.close()
+})
+
+test('an fd libuv already polls is refused with FileExistsError', async (t) => {
+  const [a, b] = socket.socketpair()
+  // node:net polls b's fd itself once it reads.
+  const peer = new net.Socket({ fd: b.fileno(), readable: true, writable: true })
+  peer.resume()
+  await turns()
+  if (process.env.PYSOCKET_LOOP_POLLER === 'thread') {
+    // The reactor thread polls on its own, so sharing the fd is allowed.
+    loop.add_reader(b.fileno(), () => {})
+    t.true(loop.remove_reader(b.fileno()))
+  } else {
+    const err = t.throws(() => loop.add_reader(b.fileno(), () => {}), {
+      instanceOf: socket.FileExistsError,
+    })
+    t.is(err!.errno, osConstants.errno.EEXIST)
+  }
+  peer.destroy()
+  b.detach()
+  a.close()
 })
 
 function runNode(

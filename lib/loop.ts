@@ -224,6 +224,8 @@ class Waiter {
   /** A socket call used this fd: keep the handle until the socket lets go of it. */
   owned = false
   dead = false
+  /** Why polling failed, if it did. */
+  error: unknown = null
   constructor(readonly fd: number) {}
 }
 
@@ -255,7 +257,7 @@ function update(w: Waiter): void {
       w.events = events
       w.keepAlive = keepAlive
     } catch (e) {
-      drop(w, e)
+      drop(w, fromNative(e, 'poll'))
       return
     }
   }
@@ -291,7 +293,7 @@ function unrefIdle(): void {
           getPoller().watch(w.fd, w.events, false)
           w.keepAlive = false
         } catch (e) {
-          drop(w, e)
+          drop(w, fromNative(e, 'poll'))
         }
       }
     }
@@ -302,6 +304,7 @@ function unrefIdle(): void {
 function drop(w: Waiter, err: unknown): void {
   if (w.dead) return
   w.dead = true
+  w.error = err
   if (waiters.get(w.fd) === w) waiters.delete(w.fd)
   if (poller !== null) poller.release(w.fd)
   w.callbacks[READ] = w.callbacks[WRITE] = null
@@ -1043,6 +1046,8 @@ function addCallback(
     callback(...args)
   }
   update(w)
+  // Polling could not start (e.g. EEXIST: the host already polls this fd).
+  if (w.dead && w.error !== null) throw w.error
 }
 
 function removeCallback(dir: Dir, fileobj: unknown): boolean {
