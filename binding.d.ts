@@ -9,6 +9,36 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
+export declare class Poller {
+  /**
+   * A poller on this environment's loop; `dispatch(fd, status, events)`
+   * is called for every readiness event.
+   */
+  constructor(dispatch: (fd: number, status: number, events: number) => void)
+  /** The event bits: `[READABLE, WRITABLE]`. */
+  static events(): [number, number]
+  /**
+   * Polls `fd` for `events` (READABLE | WRITABLE); 0 pauses polling but
+   * keeps the handle. `keep_alive` says whether the handle keeps the
+   * process alive while it polls (uv_ref / uv_unref). Calls that change
+   * nothing cost no syscall.
+   */
+  watch(fd: number, events: number, keepAlive: boolean): void
+  /**
+   * Stops polling `fd` and lets go of its handle: call it before `fd` is
+   * closed. Nothing happens for an fd that has no handle.
+   */
+  release(fd: number): void
+}
+
+export declare class ReactorPoller {
+  constructor(dispatch: (fd: number, status: number, events: number) => void)
+  /** Polls `fd` for `events` (1 readable | 2 writable; 0 pauses). */
+  watch(fd: number, events: number, keepAlive: boolean): void
+  /** Stops polling `fd`. */
+  release(fd: number): void
+}
+
 /** `[newfd, address]`. */
 export declare function accept(fd: number, timeout: number): [number, unknown]
 
@@ -27,6 +57,9 @@ export declare function cmsgSpace(length: number): number
 
 export declare function connect(fd: number, addr: Uint8Array, timeout: number): void
 
+/** The outcome of a pending connection: 0 or `-errno`. */
+export declare function connectResult(fd: number): number
+
 /** Every constant of this build as `[name, value]` pairs. */
 export declare function constants(): Array<[string, number]>
 
@@ -41,6 +74,9 @@ export declare function decodeAddressOn(raw: Uint8Array, fd: number): unknown
 
 /** `[family, type, proto]` of an fd. */
 export declare function describe(fd: number): [number, number, number]
+
+/** The object closed or detached `fd`: no longer ours to close. */
+export declare function disownFd(fd: number): void
 
 export declare function dup(fd: number): number
 
@@ -172,6 +208,9 @@ export declare function listen(fd: number, backlog: number): void
 
 export declare function nonblockFlag(): number
 
+/** A socket object of this environment took ownership of `fd`. */
+export declare function ownFd(fd: number): void
+
 export declare function packetAddrCapacity(): number
 
 /**
@@ -242,6 +281,32 @@ export declare function socket(family: number, ty: number, proto: number): numbe
 export declare function socketpair(family: number, ty: number, proto: number): [number, number]
 
 export declare function strerror(errno: number): string
+
+/** `[newfd, address]`, or `-errno`. */
+export declare function tryAccept(fd: number): number | [number, unknown]
+
+/**
+ * Starts a connection: 0 when done, else `-errno` (EINPROGRESS: wait for
+ * writability, then `connectResult`).
+ */
+export declare function tryConnect(fd: number, addr: Uint8Array): number
+
+/** recvfrom into `buf[..nbytes]`: `[count, address]`, or `-errno`. */
+export declare function tryRecvfromInto(fd: number, buf: Uint8Array, nbytes: number, flags: number): number | [number, unknown]
+
+/** recv into `buf[..nbytes]`: the count, or `-errno`. */
+export declare function tryRecvInto(fd: number, buf: Uint8Array, nbytes: number, flags: number): number
+
+/** send of `data[offset..]`: the count, or `-errno`. */
+export declare function trySend(fd: number, data: Uint8Array, offset: number, flags: number): number
+
+/**
+ * sendfile from `in_fd` at `offset`: the count, or `-errno` (`-ENOSYS`
+ * where the platform has none: the caller reads and sends instead).
+ */
+export declare function trySendfile(outFd: number, inFd: number, offset: number, count: number): number
+
+export declare function trySendto(fd: number, data: Uint8Array, flags: number, addr: Uint8Array): number
 
 /** The local CID (IOCTL_VM_SOCKETS_GET_LOCAL_CID on /dev/vsock). */
 export declare function vsockLocalCid(): number

@@ -18,3 +18,5 @@ export type { AncItem } from './lib/msg';
 export type { SendfileSource } from './lib/sendfile';
 export { SocketIO, UnsupportedOperation } from './lib/makefile';
 export type { MakefileOptions, SocketFile } from './lib/makefile';
+export { loop } from './lib/loop';
+export type { LoopOptions } from './lib/loop';

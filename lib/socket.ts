@@ -27,6 +27,17 @@ import native = require('./native')
 
 let defaultTimeout = -1
 
+/**
+ * Called with an fd just before close(), detach() or the finaliser gives it
+ * up (`lib/loop.ts` stops polling it there and rejects what waits on it).
+ */
+export const releaseHooks: Array<(fd: number) => void> = []
+
+function runReleaseHooks(fd: number): void {
+  for (const hook of releaseHooks) hook(fd)
+  native.disownFd(fd)
+}
+
 /** The module default timeout for new sockets: seconds, or null for none. */
 export function getdefaulttimeout(): number | null {
   return defaultTimeout < 0 ? null : defaultTimeout
@@ -50,6 +61,7 @@ interface Held {
 const unclosed = new FinalizationRegistry<Held>((held) => {
   if (held.fd < 0) return
   try {
+    runReleaseHooks(held.fd)
     process.emitWarning(`unclosed ${reprOf(held)}`, 'ResourceWarning')
   } finally {
     try {
@@ -143,6 +155,8 @@ export class SocketImpl {
       }
     }
     unclosed.register(this, this._held, this._held)
+    // Closed by the addon if this thread's environment goes away first.
+    native.ownFd(fd)
   }
 
   /** The address family (`AF_INET`, ...). */
@@ -220,6 +234,7 @@ export class SocketImpl {
     if (fd < 0) return
     this._held.fd = -1
     unclosed.unregister(this._held)
+    runReleaseHooks(fd)
     nativeCall('close', () => native.close(fd))
   }
 
@@ -229,6 +244,7 @@ export class SocketImpl {
     const fd = this._held.fd
     this._held.fd = -1
     unclosed.unregister(this._held)
+    if (fd >= 0) runReleaseHooks(fd)
     return fd
   }
 

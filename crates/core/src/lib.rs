@@ -12,6 +12,7 @@ pub mod hostdb;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub mod kernel;
 pub mod msg;
+pub mod nb;
 pub mod netdb;
 pub mod sendfile;
 pub mod sys;
