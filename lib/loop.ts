@@ -14,6 +14,7 @@
 // call with TimeoutError after t seconds; an AbortSignal rejects it with the
 // signal's reason. The socket's own mode (`gettimeout()`) never changes.
 import { fstatSync, read as fsRead } from 'node:fs'
+import { isIP } from 'node:net'
 import { constants as osConstants } from 'node:os'
 
 import { bytesLike, cInt, index, ssize, writable } from './args'
@@ -21,6 +22,7 @@ import { encodeAddress } from './address'
 import { BlockingIOError, OSError, TimeoutError, ValueError, fromNative, osError } from './errors'
 import { SocketImpl, nativeCall, releaseHooks, type socket } from './socket'
 import * as C from './constants'
+import { getaddrinfoAsync, getnameinfoAsync } from './netdb_async'
 import native = require('./native')
 
 const { EAGAIN, EWOULDBLOCK, EINTR, EINPROGRESS, EALREADY, EBADF, ENOSYS, EINVAL } =
@@ -719,8 +721,30 @@ export function sock_sendto(
   }
 }
 
-/** Connects to `address` (`sock.connect`). */
+/**
+ * Connects to `address` (`sock.connect`). A host name is first resolved off
+ * the JS thread, as asyncio's sock_connect does, taking the first address
+ * getaddrinfo returns for the socket's family, type and protocol.
+ */
 export function sock_connect(sock: socket, address: unknown, opts?: LoopOptions): Promise<void> {
+  if (
+    sock instanceof SocketImpl &&
+    (sock.family === C.AF_INET || sock.family === C.AF_INET6) &&
+    Array.isArray(address) &&
+    typeof address[0] === 'string' &&
+    address[0] !== '' &&
+    address[0] !== '<broadcast>' &&
+    isIP(address[0]) === 0
+  ) {
+    const [host, port] = address as [string, number]
+    return getaddrinfoAsync(host, port, sock.family, sock.type, sock.proto).then((found) =>
+      connectTo(sock, found.length > 0 ? found[0][4] : address, opts),
+    )
+  }
+  return connectTo(sock, address, opts)
+}
+
+function connectTo(sock: socket, address: unknown, opts?: LoopOptions): Promise<void> {
   try {
     const s = checkSocket(sock, 'sock_connect')
     const sa = encodeAddress(s.family, address, 'connect')
@@ -1103,4 +1127,6 @@ export const loop = {
   remove_reader,
   add_writer,
   remove_writer,
+  getaddrinfo: getaddrinfoAsync,
+  getnameinfo: getnameinfoAsync,
 }
