@@ -76,6 +76,7 @@ def bulk(port, bufsize):
     total = 0
     mark = SEGMENT
     segments = []
+    cpu0 = time.process_time_ns()
     t0 = ts = clock()
     while True:
         n = s.recv_into(buf)
@@ -88,8 +89,13 @@ def bulk(port, bufsize):
             ts = t
             mark += SEGMENT
     ns = clock() - t0
+    cpu_ns = time.process_time_ns() - cpu0
     s.close()
-    print(json.dumps({"ns": ns, "bytes": total, "segment": SEGMENT, "segments": segments}))
+    print(
+        json.dumps(
+            {"ns": ns, "cpu_ns": cpu_ns, "bytes": total, "segment": SEGMENT, "segments": segments}
+        )
+    )
 
 
 if __name__ == "__main__":

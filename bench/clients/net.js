@@ -48,7 +48,9 @@ if (mode === 'pingpong') {
   const segments = []
   let t0 = 0n
   let ts = 0n
+  let cpu0 = process.cpuUsage()
   s.on('connect', () => {
+    cpu0 = process.cpuUsage()
     t0 = ts = process.hrtime.bigint()
   })
   s.on('data', (chunk) => {
@@ -62,7 +64,9 @@ if (mode === 'pingpong') {
   })
   s.on('end', () => {
     const ns = Number(process.hrtime.bigint() - t0)
-    console.log(JSON.stringify({ ns, bytes, segment: SEGMENT, segments }))
+    const cpu = process.cpuUsage(cpu0)
+    const cpu_ns = (cpu.user + cpu.system) * 1000
+    console.log(JSON.stringify({ ns, cpu_ns, bytes, segment: SEGMENT, segments }))
   })
 } else {
   throw new Error(`unknown mode ${mode}`)

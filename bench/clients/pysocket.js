@@ -74,6 +74,7 @@ if (mode === 'pingpong') {
   let bytes = 0
   let mark = SEGMENT
   const segments = []
+  const cpu0 = process.cpuUsage()
   const t0 = process.hrtime.bigint()
   let ts = t0
   for (;;) {
@@ -88,8 +89,10 @@ if (mode === 'pingpong') {
     }
   }
   const ns = Number(process.hrtime.bigint() - t0)
+  const cpu = process.cpuUsage(cpu0)
   s.close()
-  console.log(JSON.stringify({ ns, bytes, segment: SEGMENT, segments }))
+  const cpu_ns = (cpu.user + cpu.system) * 1000
+  console.log(JSON.stringify({ ns, cpu_ns, bytes, segment: SEGMENT, segments }))
 } else {
   throw new Error(`unknown mode ${mode}`)
 }

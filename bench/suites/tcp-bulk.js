@@ -34,26 +34,34 @@ async function main() {
     },
   ].filter((x) => !x.skip)
   const samples = new Map(contenders.map((x) => [x.name, []]))
+  // CPU time of the receive loop per GiB: what the receiver itself spends,
+  // which load on the shared machine does not inflate.
+  const cpu = new Map(contenders.map((x) => [x.name, []]))
   try {
     for (let round = 0; round < c.ROUNDS; round++) {
       for (const x of c.rotate(contenders, round)) {
         const r = c.runClient(x.cmd, x.args)
         if (r.bytes !== BYTES) throw new Error(`${x.name} received ${r.bytes} of ${BYTES} bytes`)
         samples.get(x.name).push(c.gibPerSecond(r))
+        cpu.get(x.name).push(r.cpu_ns / 1e6 / (r.bytes / GIB))
       }
     }
   } finally {
     peer.stop()
   }
   const base = samples.get(contenders[0].name)
+  const baseCpu = cpu.get(contenders[0].name)
   const rows = contenders.map((x) => {
     const s = samples.get(x.name)
     const m = c.median(s)
+    const ms = cpu.get(x.name)
     return [
       x.name,
       m.toFixed(2),
       `${Math.min(...s).toFixed(2)}–${Math.max(...s).toFixed(2)}`,
       `${c.pairedRatio(s, base).toFixed(2)}x`,
+      c.median(ms).toFixed(0),
+      `${c.pairedRatio(ms, baseCpu).toFixed(2)}x`,
     ]
   })
   const size = BYTES === GIB ? '1 GiB' : `${BYTES} bytes`
@@ -62,7 +70,19 @@ async function main() {
       'Per run: the median 64 MiB segment; table: median and range over the rounds;\n' +
       "ratio: the median of each round's ratio to the baseline's run in that round.\n",
   )
-  console.log(c.table(['receiver', 'median GiB/s', 'range', 'throughput vs baseline'], rows))
+  console.log(
+    c.table(
+      [
+        'receiver',
+        'median GiB/s',
+        'range',
+        'throughput vs baseline',
+        'CPU ms / GiB',
+        'CPU vs baseline',
+      ],
+      rows,
+    ),
+  )
   console.log('\nTarget: pysocket at least 0.95x the baseline.')
 }
 

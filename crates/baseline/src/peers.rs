@@ -187,6 +187,7 @@ fn bulk(port: u16, bufsize: usize) -> io::Result<()> {
     let mut total: u64 = 0;
     let mut mark = SEGMENT;
     let mut segments = Vec::new();
+    let cpu0 = cpu_ns();
     let t0 = Instant::now();
     let mut ts = t0;
     loop {
@@ -203,8 +204,9 @@ fn bulk(port: u16, bufsize: usize) -> io::Result<()> {
         }
     }
     let ns = t0.elapsed().as_nanos();
+    let cpu = cpu_ns() - cpu0;
     println!(
-        "{{\"ns\":{ns},\"bytes\":{total},\"segment\":{SEGMENT},\"segments\":{}}}",
+        "{{\"ns\":{ns},\"cpu_ns\":{cpu},\"bytes\":{total},\"segment\":{SEGMENT},\"segments\":{}}}",
         json_list(&segments)
     );
     Ok(())

@@ -11,11 +11,11 @@ mod constants;
 mod error;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod families;
-mod msg;
+mod fast;
 #[cfg(test)]
 mod headers;
 mod hostdb;
-mod fast;
+mod msg;
 mod nb;
 mod netdb;
 mod owned;
