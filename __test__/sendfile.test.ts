@@ -237,7 +237,10 @@ c.on('end', () => { process.stdout.write(JSON.stringify([n, h.digest('hex')])) }
     let out = ''
     child.stdout.on('data', (d) => (out += d))
     const done = new Promise((resolve) => child.on('exit', resolve))
+    // Bounded waits: a reader that never comes fails the test, not the run.
+    srv.settimeout(30)
     const [conn] = srv.accept()
+    conn.settimeout(30)
     const fd = fs.openSync(p, 'r')
     t.is(conn.sendfile(fd), data.length)
     t.is(tell(fd), data.length)

@@ -141,6 +141,27 @@ export function isOptions(v: unknown): v is Record<string, unknown> {
 }
 
 /**
+ * The positional arguments of a call, its trailing options object (the
+ * keyword arguments) and how many positional arguments were given: a
+ * trailing `undefined` stands for an omitted argument.
+ */
+export function splitOptions(args: readonly unknown[]): {
+  positional: readonly unknown[]
+  kw: Record<string, unknown>
+  n: number
+} {
+  let positional = args
+  let kw: Record<string, unknown> = {}
+  if (args.length > 0 && isOptions(args[args.length - 1])) {
+    kw = args[args.length - 1] as Record<string, unknown>
+    positional = args.slice(0, -1)
+  }
+  let n = positional.length
+  while (n > 0 && positional[n - 1] === undefined) n--
+  return { positional, kw, n }
+}
+
+/**
  * Splits `args` into positional arguments and keyword options, filling each
  * named parameter from one or the other, as Python binds a call.
  */
@@ -150,15 +171,7 @@ export function bind(
   args: readonly unknown[],
   required = 0,
 ): Record<string, unknown> {
-  let positional = args
-  let kw: Record<string, unknown> = {}
-  if (args.length > 0 && isOptions(args[args.length - 1])) {
-    kw = args[args.length - 1] as Record<string, unknown>
-    positional = args.slice(0, -1)
-  }
-  // Trailing undefined stands for an omitted argument.
-  let n = positional.length
-  while (n > 0 && positional[n - 1] === undefined) n--
+  const { positional, kw, n } = splitOptions(args)
   if (n > names.length) {
     throw new TypeError(
       `${fn}() takes at most ${names.length} argument${names.length === 1 ? '' : 's'} (${n} given)`,

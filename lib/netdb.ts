@@ -1,6 +1,6 @@
 // Name services with Python's argument rules: getaddrinfo, getnameinfo, the
 // gethostby* family, services and protocols, the host name, interfaces.
-import { cInt, cUIntMask, index, isOptions } from './args'
+import { cInt, cUIntMask, index, isOptions, splitOptions } from './args'
 import { OSError, OverflowError, ValueError, fromNative, gaierror, herror, osError } from './errors'
 import { argTypeName, pyTypeName } from './pytypes'
 import type { AddressFamily, SocketKind } from './constants'
@@ -91,14 +91,7 @@ export function gaiArgs(
       return [hostArg(args[0]), portArg(args[1]), family, type, proto, flags]
     }
   }
-  let positional = args
-  let kw: Record<string, unknown> = {}
-  if (args.length > 0 && isOptions(args[args.length - 1])) {
-    kw = args[args.length - 1] as Record<string, unknown>
-    positional = args.slice(0, -1)
-  }
-  let n = positional.length
-  while (n > 0 && positional[n - 1] === undefined) n--
+  const { positional, kw, n } = splitOptions(args)
   if (n > 6) {
     throw new TypeError(`getaddrinfo() takes from 2 to 6 positional arguments but ${n} were given`)
   }

@@ -6,7 +6,6 @@ use napi_derive::napi;
 use pysocket_core::netdb::{self, Ip};
 use pysocket_core::{hostdb, Error as CoreError};
 
-use crate::address::{decoded, JsAddress};
 use crate::error::{to_js, Js, Result};
 
 #[napi(catch_unwind)]
@@ -140,7 +139,7 @@ pub struct GetaddrinfoTask {
 
 impl Task for GetaddrinfoTask {
     type Output = Vec<netdb::AddrInfo>;
-    type JsValue = Vec<(i32, i32, i32, String, JsAddress)>;
+    type JsValue = Vec<crate::netdb::AddrInfoTuple>;
 
     fn compute(&mut self) -> Result<Self::Output> {
         guarded(|| {
@@ -156,18 +155,7 @@ impl Task for GetaddrinfoTask {
     }
 
     fn resolve(&mut self, _env: Env, out: Self::Output) -> Result<Self::JsValue> {
-        Ok(out
-            .into_iter()
-            .map(|ai| {
-                (
-                    ai.family,
-                    ai.socktype,
-                    ai.protocol,
-                    ai.canonname,
-                    decoded(&ai.addr),
-                )
-            })
-            .collect())
+        Ok(crate::netdb::addrinfo_tuples(out))
     }
 }
 

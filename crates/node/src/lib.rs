@@ -8,6 +8,7 @@
 
 mod address;
 mod constants;
+mod dispatch;
 mod error;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 mod families;

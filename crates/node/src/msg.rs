@@ -5,7 +5,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use pysocket_core::{msg, sendfile as sf, Mode};
 
-use crate::address::{decoded_on, sockaddr, JsAddress};
+use crate::address::{decoded_on, sockaddr};
 use crate::error::{Js, Result};
 
 /// `CMSG_LEN(length)`, -1 where CPython raises OverflowError.
@@ -84,6 +84,30 @@ impl ToNapiValue for Copied {
     }
 }
 
+/// Ancillary items as `[level, type, data]` tuples.
+fn js_items(items: Vec<msg::Item>) -> Vec<(i32, i32, Copied)> {
+    items
+        .into_iter()
+        .map(|i| (i.level, i.ty, Copied(i.data)))
+        .collect()
+}
+
+/// Converts a received message to JavaScript; if that fails, nothing will
+/// ever see the fds it carried, so they are closed rather than leaked.
+unsafe fn to_js_or_close<T: ToNapiValue>(
+    env: sys::napi_env,
+    value: T,
+    fds: Vec<i32>,
+) -> napi::Result<sys::napi_value> {
+    let out = T::to_napi_value(env, value);
+    if out.is_err() {
+        for fd in fds {
+            libc::close(fd);
+        }
+    }
+    out
+}
+
 /// What recvmsg returns to the TypeScript layer.
 /// The received message and the fd it came from (addresses of some
 /// families decode according to the socket's protocol).
@@ -93,28 +117,14 @@ impl ToNapiValue for JsReceived {
     unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
         let (r, sock) = (val.0, val.1);
         let fds = msg::rights(&r.items);
-        let items: Vec<(i32, i32, Copied)> = r
-            .items
-            .into_iter()
-            .map(|i| (i.level, i.ty, Copied(i.data)))
-            .collect();
-        let out = <(u32, Vec<(i32, i32, Copied)>, i32, JsAddress, bool)>::to_napi_value(
-            env,
-            (
-                r.nbytes as u32,
-                items,
-                r.msg_flags,
-                decoded_on(sock, &r.addr),
-                r.malformed,
-            ),
+        let value = (
+            r.nbytes as u32,
+            js_items(r.items),
+            r.msg_flags,
+            decoded_on(sock, &r.addr),
+            r.malformed,
         );
-        if out.is_err() {
-            // Nothing will see these fds: close them rather than leak them.
-            for fd in fds {
-                libc::close(fd);
-            }
-        }
-        out
+        to_js_or_close(env, value, fds)
     }
 }
 
@@ -205,21 +215,7 @@ impl ToNapiValue for JsExtras {
             return Null::to_napi_value(env, Null);
         };
         let fds = msg::rights(&r.items);
-        let items: Vec<(i32, i32, Copied)> = r
-            .items
-            .into_iter()
-            .map(|i| (i.level, i.ty, Copied(i.data)))
-            .collect();
-        let out = <(Vec<(i32, i32, Copied)>, JsAddress)>::to_napi_value(
-            env,
-            (items, decoded_on(sock, &r.addr)),
-        );
-        if out.is_err() {
-            for fd in fds {
-                libc::close(fd);
-            }
-        }
-        out
+        to_js_or_close(env, (js_items(r.items), decoded_on(sock, &r.addr)), fds)
     }
 }
 

@@ -18,7 +18,7 @@ pub fn gai_strerror(code: i32) -> String {
 }
 
 /// `(family, type, proto, canonname, sockaddr)`.
-type AddrInfoTuple = (i32, i32, i32, String, JsAddress);
+pub(crate) type AddrInfoTuple = (i32, i32, i32, String, JsAddress);
 
 /// getaddrinfo(3): a list of `[family, type, proto, canonname, address]`.
 #[napi(
@@ -42,7 +42,12 @@ pub fn getaddrinfo(
         flags,
     )
     .js()?;
-    Ok(found
+    Ok(addrinfo_tuples(found))
+}
+
+/// getaddrinfo's results as Python's 5-tuples.
+pub(crate) fn addrinfo_tuples(found: Vec<netdb::AddrInfo>) -> Vec<AddrInfoTuple> {
+    found
         .into_iter()
         .map(|ai| {
             (
@@ -53,5 +58,5 @@ pub fn getaddrinfo(
                 decoded(&ai.addr),
             )
         })
-        .collect())
+        .collect()
 }

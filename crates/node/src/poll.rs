@@ -413,31 +413,10 @@ mod imp {
             return;
         }
         let mut func = ptr::null_mut();
-        let mut global = ptr::null_mut();
-        let mut argv = [ptr::null_mut(); 3];
-        let ok = sys::napi_get_reference_value(env, dref, &mut func) == sys::Status::napi_ok
+        if sys::napi_get_reference_value(env, dref, &mut func) == sys::Status::napi_ok
             && !func.is_null()
-            && sys::napi_get_global(env, &mut global) == sys::Status::napi_ok
-            && sys::napi_create_int32(env, fd, &mut argv[0]) == sys::Status::napi_ok
-            && sys::napi_create_int32(env, status, &mut argv[1]) == sys::Status::napi_ok
-            && sys::napi_create_int32(env, events, &mut argv[2]) == sys::Status::napi_ok;
-        if ok {
-            let mut result = ptr::null_mut();
-            let st = sys::napi_make_callback(
-                env,
-                ctx,
-                global,
-                func,
-                argv.len(),
-                argv.as_ptr(),
-                &mut result,
-            );
-            if st == sys::Status::napi_pending_exception {
-                let mut err = ptr::null_mut();
-                if sys::napi_get_and_clear_last_exception(env, &mut err) == sys::Status::napi_ok {
-                    sys::napi_fatal_exception(env, err);
-                }
-            }
+        {
+            crate::dispatch::dispatch(env, func, ctx, fd, status, events);
         }
         sys::napi_close_handle_scope(env, scope);
     }

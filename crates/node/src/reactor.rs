@@ -302,11 +302,11 @@ mod imp {
             }
             let inner = &*ev.inner;
             let r = catch_unwind(AssertUnwindSafe(|| {
-                invoke(env, func, inner.async_ctx, ev.fd, ev.status, ev.events)
+                crate::dispatch::dispatch(env, func, inner.async_ctx, ev.fd, ev.status, ev.events)
             }));
             if r.is_err() {
                 let _ = catch_unwind(AssertUnwindSafe(|| {
-                    invoke(env, func, inner.async_ctx, ev.fd, PANICKED, 0)
+                    crate::dispatch::dispatch(env, func, inner.async_ctx, ev.fd, PANICKED, 0)
                 }));
             }
             let mut st = inner.state.lock().unwrap();
@@ -316,41 +316,6 @@ mod imp {
             drop(st);
             inner.wake();
         }));
-    }
-
-    unsafe fn invoke(
-        env: sys::napi_env,
-        func: sys::napi_value,
-        ctx: sys::napi_async_context,
-        fd: i32,
-        status: i32,
-        events: i32,
-    ) {
-        let mut global = ptr::null_mut();
-        let mut argv = [ptr::null_mut(); 3];
-        let ok = sys::napi_get_global(env, &mut global) == sys::Status::napi_ok
-            && sys::napi_create_int32(env, fd, &mut argv[0]) == sys::Status::napi_ok
-            && sys::napi_create_int32(env, status, &mut argv[1]) == sys::Status::napi_ok
-            && sys::napi_create_int32(env, events, &mut argv[2]) == sys::Status::napi_ok;
-        if !ok {
-            return;
-        }
-        let mut result = ptr::null_mut();
-        let st = sys::napi_make_callback(
-            env,
-            ctx,
-            global,
-            func,
-            argv.len(),
-            argv.as_ptr(),
-            &mut result,
-        );
-        if st == sys::Status::napi_pending_exception {
-            let mut err = ptr::null_mut();
-            if sys::napi_get_and_clear_last_exception(env, &mut err) == sys::Status::napi_ok {
-                sys::napi_fatal_exception(env, err);
-            }
-        }
     }
 
     /// Sets what `fd` is polled for; keeps the process alive while any
