@@ -523,7 +523,7 @@ function alloc(size: number): Buffer {
 }
 
 /** `buf[:n]`, copied when most of a large buffer went unused. */
-function shrink(buf: Buffer, n: number): Buffer {
+export function shrink(buf: Buffer, n: number): Buffer {
   if (n === buf.length) return buf
   if (buf.length > BUFSIZE_POOLED && n < buf.length >> 1) return Buffer.from(buf.subarray(0, n))
   return buf.subarray(0, n)

@@ -1,0 +1,142 @@
+// Running one socket.loop call: the fast non-blocking attempt, then a wait
+// with the socket's timeout and the caller's AbortSignal.
+import { TimeoutError, osError } from '../errors'
+import { SocketImpl, type socket } from '../socket'
+import {
+  LoopOptions,
+  AGAIN,
+  Step,
+  READ,
+  WRITE,
+  Dir,
+  Op,
+  FnOp,
+  Waiter,
+  waiters,
+  waiterFor,
+  update,
+  readState,
+  drain,
+  EBADF,
+  EAGAIN,
+  EWOULDBLOCK,
+} from './waiter'
+
+// ---------------------------------------------------------------------------
+// Running one call.
+
+export function checkSocket(sock: unknown, fn: string): SocketImpl {
+  if (!(sock instanceof SocketImpl)) {
+    throw new TypeError(`${fn}() argument 'sock' must be a socket, not ${typeName(sock)}`)
+  }
+  return sock
+}
+
+export function typeName(v: unknown): string {
+  if (v === null) return 'None'
+  if (v === undefined) return 'undefined'
+  return (v as object).constructor?.name ?? typeof v
+}
+
+export function checkOptions(opts: unknown): AbortSignal | undefined {
+  if (opts === undefined || opts === null) return undefined
+  if (typeof opts !== 'object') throw new TypeError('options must be an object')
+  const signal = (opts as LoopOptions).signal
+  if (signal === undefined || signal === null) return undefined
+  if (!(signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal')
+  return signal
+}
+
+/**
+ * Runs `op` in direction `dir`: at once if nothing is queued ahead and it
+ * does not block, else when the fd is ready.
+ */
+export function run<T>(op: Op<T>, dir: Dir, signal: AbortSignal | undefined): Promise<T> {
+  if (signal?.aborted) return Promise.reject(signal.reason)
+  const sock = op.sock
+  const fd = sock._fd
+  if (fd < 0) return Promise.reject(osError(EBADF))
+  const w = waiters.get(fd)
+  if (w === undefined || (w.queues[dir].empty && (dir === WRITE || w.mayRead))) {
+    let r: T | typeof AGAIN
+    readState.drained = false
+    try {
+      r = op.step()
+    } catch (e) {
+      return Promise.reject(e)
+    } finally {
+      if (dir === READ && w !== undefined) w.mayRead = !readState.drained
+    }
+    if (r !== AGAIN) return Promise.resolve(r)
+  }
+  const promise = new Promise<T>(capture)
+  op.resolve = captured.resolve as (v: T) => void
+  op.reject = captured.reject
+  const waiter = w ?? waiterFor(fd)
+  waiter.owned = true
+  if (signal !== undefined) {
+    op.signal = signal
+    op.onAbort = () => leave(waiter, dir, op as Op, signal.reason)
+    signal.addEventListener('abort', op.onAbort, { once: true })
+  }
+  if (sock._t > 0) armTimeout(waiter, dir, op as Op, sock._t * 1000)
+  waiter.queues[dir].push(op as Op)
+  update(waiter)
+  return promise
+}
+
+/** `run` with a function as the attempt. */
+export function runFn<T>(
+  sock: SocketImpl,
+  dir: Dir,
+  signal: AbortSignal | undefined,
+  fn: Step<T>,
+): Promise<T> {
+  return run(new FnOp(sock, fn), dir, signal)
+}
+
+// A promise's resolve/reject without a closure per promise.
+export const captured: { resolve: (v: unknown) => void; reject: (e: unknown) => void } = {
+  resolve: () => {},
+  reject: () => {},
+}
+export function capture(resolve: (v: never) => void, reject: (e: unknown) => void): void {
+  captured.resolve = resolve as (v: unknown) => void
+  captured.reject = reject
+}
+
+// setTimeout's longest delay; longer socket timeouts re-arm in steps.
+export const MAX_DELAY = 2 ** 31 - 1
+
+/** Rejects `op` with TimeoutError after `ms` milliseconds. */
+export function armTimeout(w: Waiter, dir: Dir, op: Op, ms: number): void {
+  if (ms > MAX_DELAY) {
+    op.timer = setTimeout(() => armTimeout(w, dir, op, ms - MAX_DELAY), MAX_DELAY)
+  } else {
+    op.timer = setTimeout(() => leave(w, dir, op, new TimeoutError('timed out')), ms)
+  }
+}
+
+/** Takes `op` out of its queue (aborted or timed out) and rejects it with `e`. */
+export function leave(w: Waiter, dir: Dir, op: Op, e: unknown): void {
+  const q = w.queues[dir]
+  const wasHead = q.remove(op)
+  op.fail(e)
+  // The next call in line may be able to go now.
+  if (wasHead === true && !q.empty && !w.dead) drain(w, dir)
+  update(w)
+}
+
+export function wouldBlock(errno: number): boolean {
+  return errno === EAGAIN || errno === EWOULDBLOCK
+}
+
+/**
+ * A buffer for a read of up to `size` bytes. The kernel never returns more
+ * than MAX_RW_COUNT (INT_MAX rounded down to a page) from one call, so a
+ * larger request reads into that much, as CPython's would in effect.
+ */
+export function bigBuffer(size: number): Buffer {
+  return Buffer.allocUnsafe(Math.min(size, MAX_READ))
+}
+export const MAX_READ = 0x7fff_f000
