@@ -8,16 +8,9 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 
 import * as socket from '../index'
+import { checkFdLeaks } from './helpers/fds'
 
-// Every fd these tests open (sockets, files, received fds) is closed again.
-const fdsAtStart = (): number => require('node:fs').readdirSync('/proc/self/fd').length
-let fdBaseline = 0
-test.before(() => {
-  fdBaseline = fdsAtStart()
-})
-test.after.always('no fd leaked by this file', (t) => {
-  t.is(fdsAtStart(), fdBaseline)
-})
+checkFdLeaks(test)
 
 const pkg = path.join(__dirname, '..', 'index.js')
 

@@ -1,22 +1,11 @@
 import test from 'ava'
-import { execFileSync } from 'node:child_process'
 import fc from 'fast-check'
 
 import * as socket from '../index'
+import { checkFdLeaks } from './helpers/fds'
+import { py } from './helpers/pyjson'
 
-// Every fd these tests open (sockets, files, received fds) is closed again.
-const fdsAtStart = (): number => require('node:fs').readdirSync('/proc/self/fd').length
-let fdBaseline = 0
-test.before(() => {
-  fdBaseline = fdsAtStart()
-})
-test.after.always('no fd leaked by this file', (t) => {
-  t.is(fdsAtStart(), fdBaseline)
-})
-
-function py(code: string): any {
-  return JSON.parse(execFileSync('python3', ['-c', code], { encoding: 'utf8' }))
-}
+checkFdLeaks(test)
 
 function outcome(f: () => unknown): [string, unknown] {
   try {

@@ -6,23 +6,14 @@ import * as path from 'node:path'
 import fc from 'fast-check'
 
 import * as socket from '../index'
+import { checkFdLeaks, openFds } from './helpers/fds'
+import { py } from './helpers/pyjson'
 
-// Every fd these tests open (sockets, files, received fds) is closed again.
-const fdsAtStart = (): number => require('node:fs').readdirSync('/proc/self/fd').length
-let fdBaseline = 0
-test.before(() => {
-  fdBaseline = fdsAtStart()
-})
-test.after.always('no fd leaked by this file', (t) => {
-  t.is(fdsAtStart(), fdBaseline)
-})
+checkFdLeaks(test)
 
 type Sock = ReturnType<typeof socket.socket>
 
 /** Runs python3 and returns what the script printed as JSON. */
-function py(code: string): any {
-  return JSON.parse(execFileSync('python3', ['-c', code], { encoding: 'utf8' }))
-}
 
 /** [class name, message] of what `f` throws, or ['OK', result]. */
 function outcome(f: () => unknown): [string, unknown] {
@@ -36,10 +27,6 @@ function outcome(f: () => unknown): [string, unknown] {
 
 function pair(type: number = socket.SOCK_STREAM): [Sock, Sock] {
   return socket.socketpair(socket.AF_UNIX, type)
-}
-
-function openFds(): number {
-  return fs.readdirSync('/proc/self/fd').length
 }
 
 function ints(b: Buffer): number[] {

@@ -1,5 +1,5 @@
 import test from 'ava'
-import { execFileSync, spawn } from 'node:child_process'
+import { spawn } from 'node:child_process'
 import { createHash, randomBytes } from 'node:crypto'
 import fc from 'fast-check'
 import * as fs from 'node:fs'
@@ -7,20 +7,10 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 
 import * as socket from '../index'
+import { checkFdLeaks } from './helpers/fds'
+import { py } from './helpers/pyjson'
 
-// Every fd these tests open (sockets, files, received fds) is closed again.
-const fdsAtStart = (): number => require('node:fs').readdirSync('/proc/self/fd').length
-let fdBaseline = 0
-test.before(() => {
-  fdBaseline = fdsAtStart()
-})
-test.after.always('no fd leaked by this file', (t) => {
-  t.is(fdsAtStart(), fdBaseline)
-})
-
-function py(code: string): any {
-  return JSON.parse(execFileSync('python3', ['-c', code], { encoding: 'utf8' }))
-}
+checkFdLeaks(test)
 
 function outcome(f: () => unknown): [string, unknown] {
   try {
