@@ -73,13 +73,9 @@ const children = {
         if ((await loop.sock_recv_into(c, buf)) < 1) throw new Error('short echo')
       }
     }
-    await round(PP_WARMUP)
-    const c0 = process.cpuUsage()
-    const t0 = process.hrtime.bigint()
-    await round(PP_ROUNDS)
-    const ns = Number(process.hrtime.bigint() - t0)
+    const result = await timeRounds(round)
     c.close()
-    out({ us: ns / 1000 / PP_ROUNDS, cpu: cpuPer(c0, PP_ROUNDS) })
+    out(result)
   },
 
   async 'pp-net'(port) {
@@ -103,13 +99,9 @@ const children = {
         await p
       }
     }
-    await round(PP_WARMUP)
-    const c0 = process.cpuUsage()
-    const t0 = process.hrtime.bigint()
-    await round(PP_ROUNDS)
-    const ns = Number(process.hrtime.bigint() - t0)
+    const result = await timeRounds(round)
     c.destroy()
-    out({ us: ns / 1000 / PP_ROUNDS, cpu: cpuPer(c0, PP_ROUNDS) })
+    out(result)
   },
 
   'pp-sync'(port) {
@@ -147,13 +139,9 @@ const children = {
         await loop.sock_recvfrom_into(s, buf)
       }
     }
-    await round(PP_WARMUP)
-    const c0 = process.cpuUsage()
-    const t0 = process.hrtime.bigint()
-    await round(PP_ROUNDS)
-    const ns = Number(process.hrtime.bigint() - t0)
+    const result = await timeRounds(round)
     s.close()
-    out({ us: ns / 1000 / PP_ROUNDS, cpu: cpuPer(c0, PP_ROUNDS) })
+    out(result)
   },
 
   async 'udp-dgram'(port) {
@@ -174,13 +162,9 @@ const children = {
         await p
       }
     }
-    await round(PP_WARMUP)
-    const c0 = process.cpuUsage()
-    const t0 = process.hrtime.bigint()
-    await round(PP_ROUNDS)
-    const ns = Number(process.hrtime.bigint() - t0)
+    const result = await timeRounds(round)
     s.close()
-    out({ us: ns / 1000 / PP_ROUNDS, cpu: cpuPer(c0, PP_ROUNDS) })
+    out(result)
   },
 
   // 10k servers: print the port, serve, print the peak RSS when stdin says so.
@@ -260,6 +244,16 @@ const children = {
 }
 
 /** CPU µs (user + system) per round since `c0`. */
+/** Runs `round` for the warm-up, then times PP_ROUNDS round trips. */
+async function timeRounds(round) {
+  await round(PP_WARMUP)
+  const c0 = process.cpuUsage()
+  const t0 = process.hrtime.bigint()
+  await round(PP_ROUNDS)
+  const ns = Number(process.hrtime.bigint() - t0)
+  return { us: ns / 1000 / PP_ROUNDS, cpu: cpuPer(c0, PP_ROUNDS) }
+}
+
 function cpuPer(c0, n) {
   const d = process.cpuUsage(c0)
   return (d.user + d.system) / n
