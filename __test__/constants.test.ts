@@ -9,6 +9,9 @@ import { platform } from 'node:os'
 import test from 'ava'
 
 import * as socket from '../index'
+import { checkFdLeaks } from './helpers/fds'
+
+checkFdLeaks(test)
 
 const PY = String.raw`
 import json, socket, _socket

@@ -11,6 +11,9 @@ import test from 'ava'
 
 import * as socket from '../index'
 import native = require('../lib/native')
+import { checkFdLeaks } from './helpers/fds'
+
+checkFdLeaks(test)
 
 const S = socket
 const AF_BLUETOOTH = S.AF_BLUETOOTH

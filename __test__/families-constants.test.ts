@@ -4,6 +4,9 @@ import { execFileSync } from 'node:child_process'
 import test from 'ava'
 
 import * as socket from '../index'
+import { checkFdLeaks } from './helpers/fds'
+
+checkFdLeaks(test)
 
 // (The other IPPROTO_* and SOL_* constants are not the families'.)
 const PREFIXES =

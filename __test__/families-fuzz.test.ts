@@ -6,6 +6,9 @@ import fc from 'fast-check'
 
 import * as socket from '../index'
 import native = require('../lib/native')
+import { checkFdLeaks } from './helpers/fds'
+
+checkFdLeaks(test)
 
 const S = socket
 const FAMILIES = [

@@ -8,6 +8,9 @@ import fc from 'fast-check'
 
 import * as socket from '../index'
 import { Case, ours, python } from './helpers/pycall'
+import { checkFdLeaks } from './helpers/fds'
+
+checkFdLeaks(test)
 
 const S = socket
 const big = 2n ** 64n

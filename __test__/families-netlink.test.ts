@@ -5,6 +5,9 @@ import { readFileSync } from 'node:fs'
 import test from 'ava'
 
 import * as socket from '../index'
+import { checkFdLeaks } from './helpers/fds'
+
+checkFdLeaks(test)
 
 // <linux/netlink.h>, <linux/rtnetlink.h>, <linux/if_link.h>: the message
 // layout of the test's own request (not part of pysocket's API).

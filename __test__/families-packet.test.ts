@@ -6,6 +6,9 @@ import { randomBytes } from 'node:crypto'
 import test from 'ava'
 
 import * as socket from '../index'
+import { checkFdLeaks } from './helpers/fds'
+
+checkFdLeaks(test)
 
 const htons = (n: number) => ((n & 0xff) << 8) | (n >> 8)
 

@@ -7,6 +7,9 @@ import { join } from 'node:path'
 import test from 'ava'
 
 import * as socket from '../index'
+import { checkFdLeaks } from './helpers/fds'
+
+checkFdLeaks(test)
 
 function available(family: number, type: number, proto: number): string | null {
   try {

@@ -7,6 +7,9 @@ import { randomBytes } from 'node:crypto'
 import test from 'ava'
 
 import * as socket from '../index'
+import { checkFdLeaks } from './helpers/fds'
+
+checkFdLeaks(test)
 
 // RFC 792 message types.
 const ECHO_REPLY = 0

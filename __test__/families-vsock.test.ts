@@ -8,6 +8,9 @@ import { existsSync } from 'node:fs'
 import test from 'ava'
 
 import * as socket from '../index'
+import { checkFdLeaks } from './helpers/fds'
+
+checkFdLeaks(test)
 
 function vsockWhy(): string | null {
   try {

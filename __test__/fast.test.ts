@@ -2,6 +2,9 @@ import test from 'ava'
 
 import * as socket from '../index'
 import { fast } from '../lib/fast'
+import { checkFdLeaks } from './helpers/fds'
+
+checkFdLeaks(test)
 
 test('recv_into writes through a view at its byte offset, only nbytes', (t) => {
   const [a, b] = socket.socketpair()

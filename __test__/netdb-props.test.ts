@@ -10,6 +10,9 @@ import * as socket from '../index'
 import { getaddrinfoAsync, getnameinfoAsync } from '../lib/netdb_async'
 import { differences } from './helpers/pycases'
 import type { Case } from './helpers/pycases'
+import { checkFdLeaks } from './helpers/fds'
+
+checkFdLeaks(test)
 
 const hex = (b: Uint8Array) => ({ $b: Buffer.from(b).toString('hex') })
 

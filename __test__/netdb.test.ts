@@ -11,6 +11,9 @@ import * as socket from '../index'
 import { b, big, bytearray, bytesOf, c, differences, float, kw, tuple } from './helpers/pycases'
 import type { Case } from './helpers/pycases'
 import { idnaEncode } from '../lib/idna'
+import { checkFdLeaks } from './helpers/fds'
+
+checkFdLeaks(test)
 
 const hostname = socket.gethostname()
 

@@ -1,6 +1,9 @@
 import test from 'ava'
 
 import * as socket from '../index'
+import { checkFdLeaks } from './helpers/fds'
+
+checkFdLeaks(test)
 
 test('a TCP exchange over loopback', (t) => {
   using srv = socket.create_server(['127.0.0.1', 0])
