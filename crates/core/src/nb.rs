@@ -129,16 +129,17 @@ mod tests {
         assert!(sys::get_blocking(a.as_raw_fd()).unwrap());
     }
 
+    /// A TCP socket bound to an ephemeral port on 127.0.0.1.
+    fn loopback_tcp() -> socket2::Socket {
+        let l = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+        let any: std::net::SocketAddr = "127.0.0.1:0".parse().unwrap();
+        l.bind(&any.into()).unwrap();
+        l
+    }
+
     #[test]
     fn accept_restores_blocking_mode() {
-        let l = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-        l.bind(
-            &"127.0.0.1:0"
-                .parse::<std::net::SocketAddr>()
-                .unwrap()
-                .into(),
-        )
-        .unwrap();
+        let l = loopback_tcp();
         l.listen(1).unwrap();
         let fd = l.as_raw_fd();
         assert!(matches!(accept(fd), Err(Error::Os(e)) if e == libc::EAGAIN));
@@ -155,14 +156,7 @@ mod tests {
     #[test]
     fn connect_result_reports_refusal() {
         // A port with no listener: bind one, read its number, close it.
-        let l = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-        l.bind(
-            &"127.0.0.1:0"
-                .parse::<std::net::SocketAddr>()
-                .unwrap()
-                .into(),
-        )
-        .unwrap();
+        let l = loopback_tcp();
         let addr = l.local_addr().unwrap();
         drop(l);
         let c = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
