@@ -40,6 +40,10 @@ import {
 } from './loop/waiter'
 import { checkSocket, checkOptions, run, runFn, leave, wouldBlock, bigBuffer } from './loop/run'
 import { add_reader, remove_reader, add_writer, remove_writer } from './loop/raw'
+import { AcceptOp } from './loop/accept'
+import { sock_stream } from './stream'
+import { sock_messages } from './messages'
+import { sock_serve } from './serve'
 
 // ---------------------------------------------------------------------------
 // The Promise API.
@@ -306,27 +310,6 @@ export function sock_accept(sock: socket, opts?: LoopOptions): Promise<[socket, 
   }
 }
 
-class AcceptOp extends Op<[socket, unknown]> {
-  step(): [socket, unknown] | typeof AGAIN {
-    for (;;) {
-      const r = native.tryAccept(this.sock._fd)
-      if (typeof r !== 'number') return [adopt(this.sock, r[0]), r[1]]
-      if (wouldBlock(-r)) return empty()
-      if (-r !== EINTR) throw osError(-r, 'accept')
-    }
-  }
-}
-
-/** A socket object for an accepted fd, as `sock.accept()` makes it. */
-function adopt(listener: SocketImpl, fd: number): socket {
-  try {
-    return new SocketImpl(listener.family, listener.type, listener.proto, fd) as socket
-  } catch (e) {
-    native.close(fd)
-    throw e
-  }
-}
-
 /** Something with an fd: a number, `fileno()`, or a FileHandle's `fd`. */
 function fileFd(file: unknown): number {
   if (typeof file === 'number' || typeof file === 'bigint' || typeof file === 'boolean') {
@@ -577,6 +560,9 @@ export const loop = {
   sock_sendfile,
   sock_recvmsg,
   sock_sendmsg,
+  sock_stream,
+  sock_messages,
+  sock_serve,
   add_reader,
   remove_reader,
   add_writer,

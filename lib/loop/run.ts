@@ -49,9 +49,15 @@ export function checkOptions(opts: unknown): AbortSignal | undefined {
 
 /**
  * Runs `op` in direction `dir`: at once if nothing is queued ahead and it
- * does not block, else when the fd is ready.
+ * does not block, else when the fd is ready. `timeout` (seconds, the
+ * socket's own by default; <= 0 for none) bounds the wait.
  */
-export function run<T>(op: Op<T>, dir: Dir, signal: AbortSignal | undefined): Promise<T> {
+export function run<T>(
+  op: Op<T>,
+  dir: Dir,
+  signal: AbortSignal | undefined,
+  timeout: number = op.sock._t,
+): Promise<T> {
   if (signal?.aborted) return Promise.reject(signal.reason)
   const sock = op.sock
   const fd = sock._fd
@@ -79,7 +85,7 @@ export function run<T>(op: Op<T>, dir: Dir, signal: AbortSignal | undefined): Pr
     op.onAbort = () => leave(waiter, dir, op as Op, signal.reason)
     signal.addEventListener('abort', op.onAbort, { once: true })
   }
-  if (sock._t > 0) armTimeout(waiter, dir, op as Op, sock._t * 1000)
+  if (timeout > 0) armTimeout(waiter, dir, op as Op, timeout * 1000)
   waiter.queues[dir].push(op as Op)
   update(waiter)
   return promise

@@ -205,6 +205,8 @@ export class Waiter {
   idleQueued = false
   /** A socket call used this fd: keep the handle until the socket lets go of it. */
   owned = false
+  /** Polling this fd must not keep the process alive (a stream's unref()). */
+  unref = false
   dead = false
   /** Why polling failed, if it did. */
   error: unknown = null
@@ -232,7 +234,8 @@ export function update(w: Waiter): void {
   const events = want | (w.lazyRead ? READABLE : 0)
   // Letting go of the process is deferred to the end of this loop turn
   // (a socket that just finished a call usually starts the next one).
-  const keepAlive = want !== 0 || (w.keepAlive && events === w.events && deferUnref(w))
+  const keepAlive =
+    !w.unref && (want !== 0 || (w.keepAlive && events === w.events && deferUnref(w)))
   if (events !== w.events || keepAlive !== w.keepAlive) {
     try {
       getPoller().watch(w.fd, events, keepAlive)
