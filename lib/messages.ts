@@ -131,6 +131,7 @@ export class MessageStream extends Duplex {
         // datagram socket can receive an empty message.
         if (n === 0 && this.sock.type === C.SOCK_SEQPACKET) {
           this.push(null)
+          this.read(0)
           return
         }
         if (n > this.buf.length) {

@@ -212,6 +212,9 @@ export class SocketStream extends Duplex {
     this.remoteAddress = host
     this.remotePort = port
     this.remoteFamily = fam
+    // As net.Socket: read ahead up to the high-water mark from the start,
+    // so that the end of stream is seen even by a side nobody reads.
+    this.read(0)
   }
 
   /** Bytes received so far. */
@@ -282,6 +285,8 @@ export class SocketStream extends Duplex {
     if (this.destroyed) return
     if (n === 0) {
       this.push(null)
+      // With nothing buffered, 'end' now (as net), not at the next read().
+      this.read(0)
       return
     }
     this.nRead += n
