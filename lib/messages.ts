@@ -108,6 +108,8 @@ export class MessageStream extends Duplex {
     this.autoClose = o.autoClose !== false
     // One buffer for every read: each message is copied out at its size.
     this.buf = Buffer.allocUnsafe(bufsize)
+    // Read ahead from the start, as sock_stream.
+    this.read(0)
   }
 
   override _read(): void {
