@@ -13,6 +13,7 @@ import { constants as osConstants } from 'node:os'
 
 import * as socket from '../index'
 import { checkFdLeaks } from './helpers/fds'
+import { onlyPythonErrors } from './helpers/anyvalue'
 
 checkFdLeaks(test)
 
@@ -248,6 +249,41 @@ test('bad arguments: TypeError, ValueError, and ENOTCONN for an unconnected sock
   a.close()
   b.close()
   t.throws(() => loop.sock_stream(a), { instanceOf: socket.OSError })
+})
+
+test('a value of any type in any argument: the exception class, never a crash', (t) => {
+  let [a, b] = socket.socketpair()
+  const made: Duplex[] = []
+  onlyPythonErrors(
+    [
+      (v) => loop.sock_stream(v),
+      (v) => made.push(loop.sock_stream(a, v)),
+      (v) => loop.sock_messages(v),
+      (v) => {
+        const u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        try {
+          made.push(loop.sock_messages(u, v))
+        } catch (e) {
+          u.close()
+          throw e
+        }
+      },
+      (v) => loop.sock_serve(v),
+      (v) => socket.fromnode(v),
+    ],
+    ['TypeError', 'ValueError', 'RangeError'],
+    300,
+    () => {
+      for (const s of made.splice(0)) s.destroy()
+      if (a.fileno() === -1) {
+        b.close()
+        ;[a, b] = socket.socketpair()
+      }
+    },
+  )
+  a.close()
+  b.close()
+  t.pass()
 })
 
 test('setNoDelay and setKeepAlive set TCP_NODELAY, SO_KEEPALIVE and TCP_KEEPIDLE', async (t) => {
