@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import * as http from 'node:http'
 import * as net from 'node:net'
 import * as dgram from 'node:dgram'
-import { tmpdir } from 'node:os'
+import { tmpdir, constants as osConstants } from 'node:os'
 import { join } from 'node:path'
 import type { Duplex } from 'node:stream'
 import * as tls from 'node:tls'
@@ -290,6 +290,31 @@ test('sock_serve gives connections to a net.Server as its connection event', asy
   server.close()
   await once(server, 'close')
   t.throws(() => loop.sock_serve(listener, 42 as never), { instanceOf: TypeError })
+})
+
+test('sock_serve: a listener that cannot accept is an error event, or the iterator throws', async (t) => {
+  using udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+  t.throws(() => loop.sock_serve(udp, () => {}), { instanceOf: socket.ValueError })
+  const notListening = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+  t.throws(() => loop.sock_serve(notListening, () => {}, { readSize: -5 }), {
+    instanceOf: RangeError,
+  })
+  const server = loop.sock_serve(notListening, () => t.fail('no connection'))
+  const [err] = (await once(server, 'error')) as [socket.OSError]
+  t.true(err instanceof socket.OSError)
+  t.is(err.errno, osConstants.errno.EINVAL)
+  if (server.listening) await once(server, 'close')
+  t.is(notListening.fileno(), -1)
+
+  const again = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+  const iterated = loop.sock_serve(again)
+  await t.throwsAsync(
+    async () => {
+      for await (const conn of iterated) conn.destroy()
+    },
+    { instanceOf: socket.OSError },
+  )
+  t.is(again.fileno(), -1)
 })
 
 test('fromnode adopts the fd of a net.Server and a net.Socket; dgram.Socket is refused', async (t) => {

@@ -8,10 +8,17 @@ import { constants as osConstants } from 'node:os'
 
 import { OSError, ValueError } from './errors'
 import type { socket } from './socket'
+import * as C from './constants'
 import { READ } from './loop/waiter'
 import { checkSocket, run } from './loop/run'
 import { AcceptOp } from './loop/accept'
-import { SocketStream, type SocketStreamOptions, checkStreamOptions, setRef } from './stream'
+import {
+  SocketStream,
+  type SocketStreamOptions,
+  checkStreamOptions,
+  setRef,
+  sizeOption,
+} from './stream'
 
 const E = osConstants.errno
 
@@ -65,9 +72,14 @@ export class StreamServer extends EventEmitter implements AsyncIterable<SocketSt
   constructor(listener: socket, onconnection?: ConnectionHandler, opts?: ServeOptions) {
     super()
     const l = checkSocket(listener, 'sock_serve')
+    if (l.type !== C.SOCK_STREAM) {
+      throw new ValueError('sock_serve needs a SOCK_STREAM socket')
+    }
     const o = checkStreamOptions<ServeOptions>(opts)
     const { closeListener, signal, ...streamOptions } = o
     this.listener = l as socket
+    // Checked now rather than at each connection.
+    sizeOption(streamOptions.readSize, 'readSize', 1)
     this.streamOptions = streamOptions
     this.closeListener = closeListener !== false
     if (onconnection !== undefined && onconnection !== null) {
@@ -138,7 +150,10 @@ export class StreamServer extends EventEmitter implements AsyncIterable<SocketSt
     }
   }
 
-  /** A stream for an accepted socket; null (and closed) if the peer is gone already. */
+  /**
+   * A stream for an accepted socket; null (the socket closed) if the peer
+   * is gone already, or if the stream could not be made ('error').
+   */
   private wrap(conn: socket): SocketStream | null {
     if (this.closed) {
       conn.close()
@@ -148,8 +163,10 @@ export class StreamServer extends EventEmitter implements AsyncIterable<SocketSt
       return new SocketStream(conn, this.streamOptions)
     } catch (e) {
       conn.close()
-      if (e instanceof OSError && e.errno === E.ENOTCONN) return null
-      throw e
+      if (!(e instanceof OSError && e.errno === E.ENOTCONN)) {
+        process.nextTick(() => this.emit('error', e))
+      }
+      return null
     }
   }
 

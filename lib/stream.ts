@@ -192,6 +192,7 @@ export class SocketStream extends Duplex {
   private sending: StreamSend | null = null
   private idleTimer: ReturnType<typeof setTimeout> | undefined = undefined
   private local: [string | undefined, number | undefined] | null = null
+  private unrefd = false
 
   constructor(sock: socket, opts: SocketStreamOptions = {}) {
     const s = checkSocket(sock, 'sock_stream')
@@ -348,6 +349,9 @@ export class SocketStream extends Duplex {
       } catch (e) {
         err ??= e as Error
       }
+    } else if (this.unrefd) {
+      // The socket's own calls keep the process alive again.
+      setRef(this.sock, true)
     }
     cb(err)
   }
@@ -438,7 +442,10 @@ export class SocketStream extends Duplex {
   }
 
   private setRef(ref: boolean): this {
-    if (!this.destroyed) setRef(this.sock, ref)
+    if (!this.destroyed) {
+      setRef(this.sock, ref)
+      this.unrefd = !ref
+    }
     return this
   }
 }
