@@ -40,7 +40,7 @@ import {
 } from './loop/waiter'
 import { checkSocket, checkOptions, run, runFn, leave, wouldBlock, bigBuffer } from './loop/run'
 import { add_reader, remove_reader, add_writer, remove_writer } from './loop/raw'
-import { AcceptOp } from './loop/accept'
+import { AcceptOp, RecvIntoOp, SendallOp } from './loop/ops'
 import { sock_stream } from './stream'
 import { sock_messages } from './messages'
 import { sock_serve } from './serve'
@@ -105,28 +105,6 @@ export function sock_recv_into(
     return run(new RecvIntoOp(s, view), READ, signal)
   } catch (e) {
     return Promise.reject(e)
-  }
-}
-
-class RecvIntoOp extends Op<number> {
-  constructor(
-    sock: SocketImpl,
-    readonly view: Uint8Array,
-  ) {
-    super(sock)
-  }
-
-  step(): number | typeof AGAIN {
-    const size = this.view.byteLength
-    for (;;) {
-      const n = native.tryRecvInto(this.sock._fd, this.view, size, 0)
-      if (n >= 0) {
-        readState.drained = n < size && this.sock.type === C.SOCK_STREAM
-        return n
-      }
-      if (wouldBlock(-n)) return empty()
-      if (-n !== EINTR) throw osError(-n, 'recv')
-    }
   }
 }
 
@@ -202,27 +180,6 @@ export function sock_sendall(
     return run(new SendallOp(s, buf), WRITE, signal)
   } catch (e) {
     return Promise.reject(e)
-  }
-}
-
-class SendallOp extends Op<void> {
-  sent = 0
-  constructor(
-    sock: SocketImpl,
-    readonly buf: Uint8Array,
-  ) {
-    super(sock)
-  }
-
-  step(): void | typeof AGAIN {
-    const buf = this.buf
-    while (this.sent < buf.length) {
-      const n = native.trySend(this.sock._fd, buf, this.sent, 0)
-      if (n >= 0) this.sent += n
-      else if (wouldBlock(-n)) return AGAIN
-      else if (-n !== EINTR) throw osError(-n, 'send')
-    }
-    return undefined
   }
 }
 

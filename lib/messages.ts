@@ -17,9 +17,9 @@ import * as C from './constants'
 import native = require('./native')
 import { AGAIN, READ, WRITE, Op, empty, EINTR } from './loop/waiter'
 import { checkSocket, run, wouldBlock } from './loop/run'
+import { SendallOp } from './loop/ops'
 import {
   type SocketStreamOptions,
-  StreamSend,
   claim,
   unclaim,
   duplexOptions,
@@ -160,7 +160,7 @@ export class MessageStream extends Duplex {
         if (msg.length !== 2) throw new TypeError('a message is data or [data, address]')
         op = new MessageSendto(this.sock, bytesLike(msg[0]), this.sock._sockaddrFor(msg[1]))
       } else {
-        op = new StreamSend(this.sock, bytesLike(msg as ArrayBufferView))
+        op = new SendallOp(this.sock, bytesLike(msg as ArrayBufferView))
       }
     } catch (e) {
       cb(e as Error)

@@ -24,9 +24,9 @@ import { constants as osConstants } from 'node:os'
 import { OSError, ValueError, osError } from './errors'
 import { SocketImpl, type socket } from './socket'
 import * as C from './constants'
-import native = require('./native')
-import { AGAIN, READ, WRITE, Op, empty, waiterFor, update, EINTR } from './loop/waiter'
-import { checkSocket, run, wouldBlock } from './loop/run'
+import { READ, WRITE, waiterFor, update } from './loop/waiter'
+import { checkSocket, run } from './loop/run'
+import { RecvIntoOp, SendallOp } from './loop/ops'
 
 const { ENOTCONN } = osConstants.errno
 
@@ -78,48 +78,6 @@ export function claim(sock: SocketImpl, stream: Duplex): void {
 /** @internal Lets go of `sock` (the stream is destroyed). */
 export function unclaim(sock: SocketImpl, stream: Duplex): void {
   if (streams.get(sock) === stream) streams.delete(sock)
-}
-
-/** One recv into a buffer of its own: the count, or 0 at end of stream. */
-class StreamRecv extends Op<number> {
-  constructor(
-    sock: SocketImpl,
-    readonly buf: Buffer,
-  ) {
-    super(sock)
-  }
-
-  step(): number | typeof AGAIN {
-    const size = this.buf.length
-    for (;;) {
-      const n = native.tryRecvInto(this.sock._fd, this.buf, size, 0)
-      if (n >= 0) return n
-      if (wouldBlock(-n)) return empty()
-      if (-n !== EINTR) throw osError(-n, 'recv')
-    }
-  }
-}
-
-/** Sends all of `buf`; `sent` counts what the kernel took so far. */
-export class StreamSend extends Op<void> {
-  sent = 0
-  constructor(
-    sock: SocketImpl,
-    readonly buf: Uint8Array,
-  ) {
-    super(sock)
-  }
-
-  step(): void | typeof AGAIN {
-    const buf = this.buf
-    while (this.sent < buf.length) {
-      const n = native.trySend(this.sock._fd, buf, this.sent, 0)
-      if (n >= 0) this.sent += n
-      else if (wouldBlock(-n)) return AGAIN
-      else if (-n !== EINTR) throw osError(-n, 'send')
-    }
-    return undefined
-  }
 }
 
 // The stream's own calls wait without the socket's timeout: a Readable
@@ -189,7 +147,7 @@ export class SocketStream extends Duplex {
   private burst = 0
   private nRead = 0
   private nWritten = 0
-  private sending: StreamSend | null = null
+  private sending: SendallOp | null = null
   private idleTimer: ReturnType<typeof setTimeout> | undefined = undefined
   private local: [string | undefined, number | undefined] | null = null
   private unrefd = false
@@ -275,7 +233,7 @@ export class SocketStream extends Duplex {
   private readOnce(): void {
     if (this.destroyed) return
     const buf = Buffer.allocUnsafe(this.readSize)
-    run(new StreamRecv(this.sock, buf), READ, this.abort.signal, NO_TIMEOUT).then(
+    run(new RecvIntoOp(this.sock, buf), READ, this.abort.signal, NO_TIMEOUT).then(
       (n) => this.onRead(buf, n),
       (e) => this.failed(e),
     )
@@ -310,7 +268,7 @@ export class SocketStream extends Duplex {
   }
 
   private send(buf: Buffer, cb: (e?: Error | null) => void): void {
-    const op = new StreamSend(this.sock, buf)
+    const op = new SendallOp(this.sock, buf)
     this.sending = op
     run(op, WRITE, this.abort.signal, NO_TIMEOUT).then(
       () => {

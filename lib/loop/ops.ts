@@ -1,0 +1,75 @@
+// The non-blocking attempts that both the Promise API (lib/loop.ts) and the
+// streams (lib/stream.ts, lib/messages.ts, lib/serve.ts) run.
+import { osError } from '../errors'
+import { SocketImpl, type socket } from '../socket'
+import * as C from '../constants'
+import native = require('../native')
+import { AGAIN, Op, empty, readState, EINTR } from './waiter'
+import { wouldBlock } from './run'
+
+/** Receives into `view`; the count, 0 at end of stream (`sock.recv_into`). */
+export class RecvIntoOp extends Op<number> {
+  constructor(
+    sock: SocketImpl,
+    readonly view: Uint8Array,
+  ) {
+    super(sock)
+  }
+
+  step(): number | typeof AGAIN {
+    const size = this.view.byteLength
+    for (;;) {
+      const n = native.tryRecvInto(this.sock._fd, this.view, size, 0)
+      if (n >= 0) {
+        readState.drained = n < size && this.sock.type === C.SOCK_STREAM
+        return n
+      }
+      if (wouldBlock(-n)) return empty()
+      if (-n !== EINTR) throw osError(-n, 'recv')
+    }
+  }
+}
+
+/** Sends all of `buf` (`sock.sendall`); `sent` counts what the kernel took so far. */
+export class SendallOp extends Op<void> {
+  sent = 0
+  constructor(
+    sock: SocketImpl,
+    readonly buf: Uint8Array,
+  ) {
+    super(sock)
+  }
+
+  step(): void | typeof AGAIN {
+    const buf = this.buf
+    while (this.sent < buf.length) {
+      const n = native.trySend(this.sock._fd, buf, this.sent, 0)
+      if (n >= 0) this.sent += n
+      else if (wouldBlock(-n)) return AGAIN
+      else if (-n !== EINTR) throw osError(-n, 'send')
+    }
+    return undefined
+  }
+}
+
+/** One accept attempt: `[conn, address]`, or AGAIN. */
+export class AcceptOp extends Op<[socket, unknown]> {
+  step(): [socket, unknown] | typeof AGAIN {
+    for (;;) {
+      const r = native.tryAccept(this.sock._fd)
+      if (typeof r !== 'number') return [adopt(this.sock, r[0]), r[1]]
+      if (wouldBlock(-r)) return empty()
+      if (-r !== EINTR) throw osError(-r, 'accept')
+    }
+  }
+}
+
+/** A socket object for an accepted fd, as `sock.accept()` makes it. */
+function adopt(listener: SocketImpl, fd: number): socket {
+  try {
+    return new SocketImpl(listener.family, listener.type, listener.proto, fd) as socket
+  } catch (e) {
+    native.close(fd)
+    throw e
+  }
+}
