@@ -367,6 +367,20 @@ test('unref() lets the process exit while a read waits; ref() keeps it', (t) => 
   t.regex(refd.stdout, /still alive/)
 })
 
+test("an exception in a 'data' listener is the uncaught exception, as under net", (t) => {
+  const script = `
+    const socket = require(${JSON.stringify(require.resolve('../index'))})
+    const [a, b] = socket.socketpair()
+    process.on('uncaughtException', (e) => { console.log('uncaught: ' + e.message); process.exit(0) })
+    process.on('unhandledRejection', (e) => { console.log('unhandled rejection: ' + e.message); process.exit(4) })
+    socket.loop.sock_stream(a).on('data', () => { throw new Error('boom in data') })
+    b.sendall(Buffer.from('x'))
+  `
+  const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30000 })
+  t.is(r.stdout.trim(), 'uncaught: boom in data', r.stderr)
+  t.is(r.status, 0)
+})
+
 test('destroySoon() ends the writable side and destroys once it is out', async (t) => {
   const [c, conn] = await tcpPair()
   const x = loop.sock_stream(c)

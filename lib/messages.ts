@@ -25,6 +25,7 @@ import {
   duplexOptions,
   sizeOption,
   checkStreamOptions,
+  rethrow,
 } from './stream'
 
 const { EMSGSIZE, ENOTCONN, EBADF } = osConstants.errno
@@ -125,32 +126,34 @@ export class MessageStream extends Duplex {
 
   private readOnce(): void {
     if (this.destroyed) return
-    run(new MessageRecv(this.sock, this.buf), READ, this.abort.signal, NO_TIMEOUT).then(
-      ([n, address]) => {
-        this.reading = false
-        if (this.destroyed) return
-        // A connected SOCK_SEQPACKET reads 0 bytes at end of stream; a
-        // datagram socket can receive an empty message.
-        if (n === 0 && this.sock.type === C.SOCK_SEQPACKET) {
-          this.push(null)
-          this.read(0)
-          return
-        }
-        if (n > this.buf.length) {
-          const e = new OSError(
-            EMSGSIZE,
-            `message of ${n} bytes is longer than bufsize (${this.buf.length})`,
-          )
-          this.destroy(e)
-          return
-        }
-        this.push([Buffer.from(this.buf.subarray(0, n)), address])
-      },
-      (e) => {
-        this.reading = false
-        if (!this.destroyed) this.destroy(e as Error)
-      },
-    )
+    run(new MessageRecv(this.sock, this.buf), READ, this.abort.signal, NO_TIMEOUT)
+      .then(
+        ([n, address]) => {
+          this.reading = false
+          if (this.destroyed) return
+          // A connected SOCK_SEQPACKET reads 0 bytes at end of stream; a
+          // datagram socket can receive an empty message.
+          if (n === 0 && this.sock.type === C.SOCK_SEQPACKET) {
+            this.push(null)
+            this.read(0)
+            return
+          }
+          if (n > this.buf.length) {
+            const e = new OSError(
+              EMSGSIZE,
+              `message of ${n} bytes is longer than bufsize (${this.buf.length})`,
+            )
+            this.destroy(e)
+            return
+          }
+          this.push([Buffer.from(this.buf.subarray(0, n)), address])
+        },
+        (e) => {
+          this.reading = false
+          if (!this.destroyed) this.destroy(e as Error)
+        },
+      )
+      .catch(rethrow)
   }
 
   override _write(msg: unknown, _encoding: BufferEncoding, cb: (e?: Error | null) => void): void {
@@ -166,10 +169,12 @@ export class MessageStream extends Duplex {
       cb(e as Error)
       return
     }
-    run<unknown>(op as Op<unknown>, WRITE, this.abort.signal, NO_TIMEOUT).then(
-      () => cb(),
-      (e) => cb(this.destroyed ? null : (e as Error)),
-    )
+    run<unknown>(op as Op<unknown>, WRITE, this.abort.signal, NO_TIMEOUT)
+      .then(
+        () => cb(),
+        (e) => cb(this.destroyed ? null : (e as Error)),
+      )
+      .catch(rethrow)
   }
 
   // end(): SOCK_SEQPACKET's peer reads end of stream; a datagram socket

@@ -18,6 +18,7 @@ import {
   checkStreamOptions,
   setRef,
   sizeOption,
+  rethrow,
 } from './stream'
 
 const E = osConstants.errno
@@ -116,27 +117,29 @@ export class StreamServer extends EventEmitter implements AsyncIterable<SocketSt
 
   private acceptNext(): void {
     if (this.closed) return
-    this.accept().then(
-      ([conn, address]) => {
-        const stream = this.wrap(conn)
-        if (stream !== null) this.emitConnection(stream, address)
-        if (++this.burst >= BURST) {
-          this.burst = 0
-          setImmediate(() => this.acceptNext())
-        } else {
-          this.acceptNext()
-        }
-      },
-      (e) => {
-        const what = this.classify(e)
-        if (what === 'next') return this.acceptNext()
-        if (what === 'closed') return
-        // 'error' without a listener is the uncaught exception, as in net.
-        process.nextTick(() => this.emit('error', e))
-        if (what === 'retry') setTimeout(() => this.acceptNext(), RETRY_MS)
-        else this.close()
-      },
-    )
+    this.accept()
+      .then(
+        ([conn, address]) => {
+          const stream = this.wrap(conn)
+          if (stream !== null) this.emitConnection(stream, address)
+          if (++this.burst >= BURST) {
+            this.burst = 0
+            setImmediate(() => this.acceptNext())
+          } else {
+            this.acceptNext()
+          }
+        },
+        (e) => {
+          const what = this.classify(e)
+          if (what === 'next') return this.acceptNext()
+          if (what === 'closed') return
+          // 'error' without a listener is the uncaught exception, as in net.
+          process.nextTick(() => this.emit('error', e))
+          if (what === 'retry') setTimeout(() => this.acceptNext(), RETRY_MS)
+          else this.close()
+        },
+      )
+      .catch(rethrow)
   }
 
   // A listener's exception is the program's uncaught exception, as in net.

@@ -80,6 +80,17 @@ export function unclaim(sock: SocketImpl, stream: Duplex): void {
   if (streams.get(sock) === stream) streams.delete(sock)
 }
 
+/**
+ * @internal An exception from a listener the stream called (a 'data'
+ * handler, a write callback) is the program's uncaught exception, as it is
+ * under net.Socket, not a rejected promise nobody sees.
+ */
+export function rethrow(e: unknown): void {
+  process.nextTick(() => {
+    throw e
+  })
+}
+
 // The stream's own calls wait without the socket's timeout: a Readable
 // always has a read pending, so an idle connection is not an error (see
 // setTimeout() for Node's idle 'timeout' event).
@@ -233,10 +244,12 @@ export class SocketStream extends Duplex {
   private readOnce(): void {
     if (this.destroyed) return
     const buf = Buffer.allocUnsafe(this.readSize)
-    run(new RecvIntoOp(this.sock, buf), READ, this.abort.signal, NO_TIMEOUT).then(
-      (n) => this.onRead(buf, n),
-      (e) => this.failed(e),
-    )
+    run(new RecvIntoOp(this.sock, buf), READ, this.abort.signal, NO_TIMEOUT)
+      .then(
+        (n) => this.onRead(buf, n),
+        (e) => this.failed(e),
+      )
+      .catch(rethrow)
   }
 
   private onRead(buf: Buffer, n: number): void {
@@ -270,19 +283,21 @@ export class SocketStream extends Duplex {
   private send(buf: Buffer, cb: (e?: Error | null) => void): void {
     const op = new SendallOp(this.sock, buf)
     this.sending = op
-    run(op, WRITE, this.abort.signal, NO_TIMEOUT).then(
-      () => {
-        this.sending = null
-        this.nWritten += buf.length
-        this.touch()
-        cb()
-      },
-      (e) => {
-        this.sending = null
-        this.nWritten += op.sent
-        cb(this.destroyed ? null : (e as Error))
-      },
-    )
+    run(op, WRITE, this.abort.signal, NO_TIMEOUT)
+      .then(
+        () => {
+          this.sending = null
+          this.nWritten += buf.length
+          this.touch()
+          cb()
+        },
+        (e) => {
+          this.sending = null
+          this.nWritten += op.sent
+          cb(this.destroyed ? null : (e as Error))
+        },
+      )
+      .catch(rethrow)
   }
 
   // end(): the peer reads end of stream, and this side can still read.
