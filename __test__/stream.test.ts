@@ -7,6 +7,7 @@ import test from 'ava'
 import { createHash } from 'node:crypto'
 import { once } from 'node:events'
 import { spawnSync } from 'node:child_process'
+import { Worker } from 'node:worker_threads'
 import { Duplex, Readable, Writable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { constants as osConstants } from 'node:os'
@@ -379,6 +380,28 @@ test("an exception in a 'data' listener is the uncaught exception, as under net"
   const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 30000 })
   t.is(r.stdout.trim(), 'uncaught: boom in data', r.stderr)
   t.is(r.status, 0)
+})
+
+test('streams work in a Worker thread, on its own loop', async (t) => {
+  const code = `
+    const { parentPort } = require('node:worker_threads')
+    const socket = require(${JSON.stringify(require.resolve('../index'))})
+    const [a, b] = socket.socketpair()
+    const x = socket.loop.sock_stream(a)
+    const y = socket.loop.sock_stream(b)
+    y.pipe(y)
+    const parts = []
+    x.on('data', (d) => parts.push(d))
+    x.on('close', () => parentPort.postMessage([Buffer.concat(parts).length, a.fileno()]))
+    x.end(Buffer.alloc(1 << 20, 9))
+  `
+  const w = new Worker(code, { eval: true })
+  const [[n, fd]] = (await once(w, 'message')) as [[number, number]]
+  t.is(n, 1 << 20)
+  t.is(fd, -1)
+  // The worker exits by itself: nothing it polled keeps its loop alive.
+  const [code] = await once(w, 'exit')
+  t.is(code, 0)
 })
 
 test('destroySoon() ends the writable side and destroys once it is out', async (t) => {
