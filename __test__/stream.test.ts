@@ -400,8 +400,8 @@ test('streams work in a Worker thread, on its own loop', async (t) => {
   t.is(n, 1 << 20)
   t.is(fd, -1)
   // The worker exits by itself: nothing it polled keeps its loop alive.
-  const [code] = await once(w, 'exit')
-  t.is(code, 0)
+  const [exitCode] = await once(w, 'exit')
+  t.is(exitCode, 0)
 })
 
 test('destroySoon() ends the writable side and destroys once it is out', async (t) => {
