@@ -4,7 +4,7 @@
 // Duplex ('data' events; write() until false, then 'drain').
 //   1. Receive: 1 GiB sent by the Rust bulk peer, read through the Duplex
 //      (the baseline: the same bytes by recv(2) into a reused buffer).
-//   2. Both ends in one process: write 512 MiB into one end of a loopback
+//   2. Both ends in one process: write 256 MiB into one end of a loopback
 //      pair and read it from the other (ratios to node:net: there is no
 //      Rust contender for Node's stream machinery).
 // Contenders run interleaved, ROUNDS rounds, each run in its own process.
@@ -12,7 +12,7 @@ const path = require('node:path')
 const c = require('../common')
 
 const BYTES = Number(process.env.PYSOCKET_BENCH_BULK_BYTES || 2 ** 30)
-const PAIR_BYTES = Number(process.env.PYSOCKET_BENCH_PAIR_BYTES || 2 ** 29)
+const PAIR_BYTES = Number(process.env.PYSOCKET_BENCH_PAIR_BYTES || 2 ** 28)
 const CLIENTS = path.join(__dirname, '..', 'clients')
 const GIB = 2 ** 30
 
