@@ -149,3 +149,19 @@ test('bad arguments: a stream socket, a bad message, a bad bufsize', async (t) =
   await closed(m)
   t.is(u.fileno(), -1)
 })
+
+test('connected UDP to a closed port: the ICMP reply destroys the stream with ConnectionRefusedError', async (t) => {
+  // A port that was just free: bound, read, closed.
+  const probe = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+  probe.bind(['127.0.0.1', 0])
+  const closedPort = probe.getsockname()
+  probe.close()
+  const u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+  u.connect(closedPort)
+  const m = loop.sock_messages(u)
+  m.write(Buffer.from('anyone there?'))
+  const [err] = (await once(m, 'error')) as [socket.OSError]
+  t.true(err instanceof socket.ConnectionRefusedError, String(err))
+  await closed(m)
+  t.is(u.fileno(), -1)
+})
