@@ -162,6 +162,8 @@ export class SocketStream extends Duplex {
   private idleTimer: ReturnType<typeof setTimeout> | undefined = undefined
   private local: [string | undefined, number | undefined] | null = null
   private unrefd = false
+  // The read buffer when the last chunk was copied out of it (not handed on).
+  private spare: Buffer | null = null
 
   constructor(sock: socket, opts: SocketStreamOptions = {}) {
     const s = checkSocket(sock, 'sock_stream')
@@ -243,7 +245,8 @@ export class SocketStream extends Duplex {
 
   private readOnce(): void {
     if (this.destroyed) return
-    const buf = Buffer.allocUnsafe(this.readSize)
+    const buf = this.spare ?? Buffer.allocUnsafe(this.readSize)
+    this.spare = null
     run(new RecvIntoOp(this.sock, buf), READ, this.abort.signal, NO_TIMEOUT)
       .then(
         (n) => this.onRead(buf, n),
@@ -256,6 +259,7 @@ export class SocketStream extends Duplex {
     this.reading = false
     if (this.destroyed) return
     if (n === 0) {
+      this.spare = buf
       this.push(null)
       // With nothing buffered, 'end' now (as net), not at the next read().
       this.read(0)
@@ -263,7 +267,14 @@ export class SocketStream extends Duplex {
     }
     this.nRead += n
     this.touch()
-    const chunk = n * COPY_BELOW < buf.length ? Buffer.from(buf.subarray(0, n)) : buf.subarray(0, n)
+    let chunk: Buffer
+    if (n * COPY_BELOW < buf.length) {
+      // Copied out: the buffer serves the next read too.
+      chunk = Buffer.from(buf.subarray(0, n))
+      this.spare = buf
+    } else {
+      chunk = buf.subarray(0, n)
+    }
     // push() calls _read again while the buffer is below its high-water mark.
     this.push(chunk)
   }
