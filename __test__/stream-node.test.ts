@@ -203,6 +203,48 @@ test('node:http client and server over an abstract AF_UNIX name', async (t) => {
   t.is(listener.fileno(), -1)
 })
 
+test('a keep-alive http.Agent reuses one stream (it calls setKeepAlive, unref, ref, setTimeout)', async (t) => {
+  const name = Buffer.from(`\0pysocket-agent-${process.pid}-${Math.random()}`)
+  const listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+  listener.bind(name)
+  listener.listen()
+  const server = loop.sock_serve(
+    listener,
+    http.createServer((req, res) => res.end(`seen ${req.url}`)),
+  )
+  const made: socket.SocketStream[] = []
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 })
+  ;(agent as unknown as { createConnection: unknown }).createConnection = (
+    _opts: object,
+    cb: (e: Error | null, s?: Duplex) => void,
+  ): undefined => {
+    const s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    loop.sock_connect(s, name).then(() => {
+      const stream = loop.sock_stream(s)
+      made.push(stream)
+      cb(null, stream)
+    }, cb)
+    return undefined
+  }
+  const get = (path: string): Promise<[string, boolean]> =>
+    new Promise((resolve, reject) => {
+      const req = http.get({ agent, path }, (res) => {
+        const parts: Buffer[] = []
+        res.on('data', (d: Buffer) => parts.push(d))
+        res.on('end', () => resolve([Buffer.concat(parts).toString(), req.reusedSocket]))
+      })
+      req.on('error', reject)
+    })
+  t.deepEqual(await get('/one'), ['seen /one', false])
+  t.deepEqual(await get('/two'), ['seen /two', true])
+  t.is(made.length, 1)
+  agent.destroy()
+  await closed(made[0])
+  t.is(made[0].sock.fileno(), -1)
+  server.close()
+  await once(server, 'close')
+})
+
 /** Why AF_VSOCK cannot connect locally here, or null if it can. */
 function vsockLocal(): string | null {
   let s: Sock | null = null
