@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 import * as socket from '../../index'
+import { python3 } from './python'
 
 /** A JavaScript value tagged with the Python value it maps to. */
 export type Tagged = { t: string; v?: unknown }
@@ -92,7 +93,7 @@ export function runPython(cases: Array<Pick<Case, 'py' | 'args'>>): Outcome[] {
   // In a directory of its own: AF_UNIX cases may create socket files.
   const cwd = mkdtempSync(join(tmpdir(), 'pysocket-py-'))
   try {
-    const out = execFileSync('python3', [RUNNER], { input, maxBuffer: 64 << 20, cwd })
+    const out = execFileSync(python3(), [RUNNER], { input, maxBuffer: 64 << 20, cwd })
     return JSON.parse(out.toString()) as Outcome[]
   } finally {
     rmSync(cwd, { recursive: true, force: true })
