@@ -214,7 +214,7 @@ export function gethostbyaddr(ip_address: string): HostEntry {
 /** The name of this machine. */
 export function gethostname(): string {
   noArgs('gethostname', arguments)
-  return nativeHost('gethostname', () => native.gethostname()).toString('utf8')
+  return nativeHost('gethostname', () => native.gethostname())
 }
 
 /** A path-like argument (PyUnicode_FSConverter). */

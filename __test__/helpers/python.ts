@@ -1,9 +1,9 @@
 // The reference interpreter of the differential tests: CPython 3.13. Found
-// once per test process, in this order: $PYSOCKET_PYTHON; `python3.13` on
-// PATH; pyenv's 3.13 (`pyenv prefix 3.13.0`, then any installed 3.13.x);
-// `python3` when it is 3.13 (CI's setup-python). Anything else is a clear
-// failure, not a silent run against another version: messages changed
-// between 3.11 and 3.13 and the tests follow 3.13.
+// once per test process, in this order: $PYSOCKET_PYTHON (which must be
+// 3.13); pyenv's newest installed 3.13.x; `python3.13` on PATH; `pyenv
+// prefix 3.13.0`; `python3` when it is 3.13 (CI's setup-python). Anything
+// else is a clear failure, not a silent run against another version:
+// messages changed between 3.11 and 3.13 and the tests follow 3.13.
 import { execFileSync } from 'node:child_process'
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
@@ -21,36 +21,44 @@ function versionOf(exe: string): string | null {
   }
 }
 
-function pyenvCandidates(): string[] {
-  const out: string[] = []
+/** pyenv's installed 3.13.x, by directory (no process started: pyenv's shims are slow). */
+function pyenvInstalled(): string[] {
+  const root = process.env.PYENV_ROOT ?? join(process.env.HOME ?? '/root', '.pyenv')
+  const versions = join(root, 'versions')
+  if (!existsSync(versions)) return []
+  return readdirSync(versions)
+    .filter((v) => v.startsWith(WANTED + '.'))
+    .sort()
+    .reverse()
+    .map((v) => join(versions, v, 'bin', 'python3'))
+    .filter((exe) => existsSync(exe))
+}
+
+/** `pyenv prefix 3.13.0`, for a pyenv whose versions live elsewhere. */
+function pyenvPrefix(): string[] {
   try {
     const prefix = execFileSync('pyenv', ['prefix', '3.13.0'], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
     }).trim()
-    out.push(join(prefix, 'bin', 'python3'))
+    return [join(prefix, 'bin', 'python3')]
   } catch {
-    // no pyenv, or no 3.13.0 in it
+    return [] // no pyenv, or no 3.13.0 in it
   }
-  const root = process.env.PYENV_ROOT ?? join(process.env.HOME ?? '/root', '.pyenv')
-  const versions = join(root, 'versions')
-  if (existsSync(versions)) {
-    for (const v of readdirSync(versions).sort().reverse()) {
-      if (v.startsWith(WANTED + '.')) out.push(join(versions, v, 'bin', 'python3'))
-    }
-  }
-  return out
 }
 
 function find(): string {
+  const explicit = process.env.PYSOCKET_PYTHON
+  if (explicit) {
+    const v = versionOf(explicit)
+    if (v === WANTED) return explicit
+    throw new Error(`PYSOCKET_PYTHON=${explicit} is Python ${v ?? '(not found)'}, not ${WANTED}`)
+  }
+  // A pyenv 3.13.x directory names its version: no need to run it.
+  const installed = pyenvInstalled()
+  if (installed.length > 0) return installed[0]
   const tried: string[] = []
-  const candidates = [
-    ...(process.env.PYSOCKET_PYTHON ? [process.env.PYSOCKET_PYTHON] : []),
-    'python3.13',
-    ...pyenvCandidates(),
-    'python3',
-  ]
-  for (const exe of candidates) {
+  for (const exe of ['python3.13', ...pyenvPrefix(), 'python3']) {
     const v = versionOf(exe)
     if (v === WANTED) return exe
     tried.push(`${exe} (${v ?? 'not found'})`)

@@ -4,7 +4,7 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use pysocket_core::netdb::{self, Ip};
-use pysocket_core::{hostdb, Error as CoreError};
+use pysocket_core::{fsname, hostdb, Error as CoreError};
 
 use crate::error::{to_js, Js, Result};
 
@@ -78,8 +78,9 @@ pub fn getservbyport(port: u32, proto: Option<Buffer>) -> Result<Option<String>>
 }
 
 #[napi(catch_unwind)]
-pub fn gethostname() -> Result<Buffer> {
-    Ok(hostdb::gethostname().js()?.into())
+pub fn gethostname() -> Result<Utf16String> {
+    // Python's PyUnicode_DecodeFSDefault: undecodable bytes become lone surrogates.
+    Ok(Utf16String::from(fsname::decode_utf16(&hostdb::gethostname().js()?)))
 }
 
 #[napi(catch_unwind)]
