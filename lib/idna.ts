@@ -22,18 +22,15 @@ class LabelError {
 }
 
 // RFC 3454 table B.1, "commonly mapped to nothing".
-const MAPPED_TO_NOTHING = /[\u00ad\u034f\u1806\u180b-\u180d\u200b-\u200d\u2060\ufe00-\ufe0f\ufeff]/gu
+const MAPPED_TO_NOTHING =
+  /[\u00ad\u034f\u1806\u180b-\u180d\u200b-\u200d\u2060\ufe00-\ufe0f\ufeff]/gu
 
 /**
  * Nameprep's mapping and normalisation (RFC 3491: B.1, case folding, NFKC),
  * close enough to place errors: positions are reported in the mapped label.
  */
 function nameprepMap(label: string): string {
-  return label
-    .replace(MAPPED_TO_NOTHING, '')
-    .replace(/ß/g, 'ss')
-    .toLowerCase()
-    .normalize('NFKC')
+  return label.replace(MAPPED_TO_NOTHING, '').replace(/ß/g, 'ss').toLowerCase().normalize('NFKC')
 }
 
 // Nameprep's prohibited non-ASCII code points (RFC 3454 C.1.2, C.2.2, C.3,
@@ -86,7 +83,7 @@ function punycode(label: string): string {
   let n = 0x80
   let delta = 0
   let bias = 72
-  for (let h = basic; h < cps.length; ) {
+  for (let h = basic; h < cps.length;) {
     const m = Math.min(...cps.filter((c) => c >= n))
     delta += (m - n) * (h + 1)
     n = m

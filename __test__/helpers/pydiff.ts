@@ -17,7 +17,9 @@ export function toPy(v: unknown): Tagged {
   if (v === null || v === undefined) return { t: 'none' }
   if (typeof v === 'boolean') return { t: 'bool', v }
   if (typeof v === 'number') {
-    return Number.isInteger(v) ? { t: 'int', v: BigInt(v).toString() } : { t: 'float', v: String(v) }
+    return Number.isInteger(v)
+      ? { t: 'int', v: BigInt(v).toString() }
+      : { t: 'float', v: String(v) }
   }
   if (typeof v === 'bigint') return { t: 'int', v: v.toString() }
   if (typeof v === 'string') return { t: 'str', v }

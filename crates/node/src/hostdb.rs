@@ -80,7 +80,9 @@ pub fn getservbyport(port: u32, proto: Option<Buffer>) -> Result<Option<String>>
 #[napi(catch_unwind)]
 pub fn gethostname() -> Result<Utf16String> {
     // Python's PyUnicode_DecodeFSDefault: undecodable bytes become lone surrogates.
-    Ok(Utf16String::from(fsname::decode_utf16(&hostdb::gethostname().js()?)))
+    Ok(Utf16String::from(fsname::decode_utf16(
+        &hostdb::gethostname().js()?,
+    )))
 }
 
 #[napi(catch_unwind)]
