@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads'
 import { inspect } from 'node:util'
 
 import test from 'ava'
+import fc from 'fast-check'
 
 import * as socket from '../index'
 import { idnaEncode } from '../lib/idna'
@@ -595,6 +596,54 @@ test('type names in messages follow one mapping (README): Array tuple, object di
         js: () => js(v),
       })
     }
+  }
+  report(t, cases)
+})
+
+// Random strings built from pieces where the encoders differ: lone
+// surrogates (escapable U+DC80..U+DCFF and not), pairs, non-ASCII letters
+// IDNA maps, the four IDNA dots, long runs.
+const piece = fc.oneof(
+  fc.constantFrom('\ud800', '\udbff', '\udc00', '\udc80', '\udcff', '\udfff', '😀', 'é', 'ß', 'Ü'),
+  fc.constantFrom(
+    '.',
+    '\u3002',
+    '\uff0e',
+    '-',
+    'xn--',
+    '\u00ad',
+    '\u00a0',
+    '\ue000',
+    'a'.repeat(60),
+  ),
+  fc.string({ maxLength: 4 }),
+)
+const texts = fc.array(piece, { maxLength: 6 }).map((p) => p.join(''))
+
+test('random strings: the UTF-8, file-system and IDNA encoders agree with CPython 3.13 (fast-check)', (t) => {
+  const samples = fc.sample(texts, 150)
+  const cases: Case[] = []
+  for (const s of samples) {
+    cases.push(
+      {
+        name: `${JSON.stringify(s)}: getservbyname (strict UTF-8)`,
+        py: 'result = socket.getservbyname(ARGS[0], "tcp")',
+        args: [s],
+        js: () => socket.getservbyname(s, 'tcp'),
+      },
+      {
+        name: `${JSON.stringify(s)}: if_nametoindex (surrogateescape)`,
+        py: 'result = socket.if_nametoindex(ARGS[0])',
+        args: [s],
+        js: () => socket.if_nametoindex(s),
+      },
+      {
+        name: `${JSON.stringify(s)}.encode('idna')`,
+        py: 'result = ARGS[0].encode("idna")',
+        args: [s],
+        js: () => idnaEncode(s),
+      },
+    )
   }
   report(t, cases)
 })

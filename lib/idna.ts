@@ -1,11 +1,11 @@
 // Python 3.13's "idna" codec (encodings/idna.py) for host names: ASCII
 // names pass with only the label checks, others are split on the four IDNA
-// dots and each label goes through ToASCII (nameprep + punycode, here Node's
-// domainToASCII). Failures are UnicodeEncodeError with the codec's reason
-// and the position in the whole name, as 3.13 reports them (3.11 raised a
-// plain UnicodeError with "encoding with 'idna' codec failed (...)").
-import { domainToASCII } from 'node:url'
-
+// dots and each label goes through ToASCII (nameprep, then punycode).
+// Failures are UnicodeEncodeError with the codec's reason and the position
+// in the whole name, as 3.13 reports them (3.11 raised a plain UnicodeError
+// with "encoding with 'idna' codec failed (...)"). Nameprep's tables are
+// approximated with Unicode properties and normalisation (nameprepMap,
+// PROHIBITED, bidi).
 import { UnicodeEncodeError } from './unicode'
 
 // eslint-disable-next-line no-control-regex
@@ -29,8 +29,43 @@ const MAPPED_TO_NOTHING =
  * Nameprep's mapping and normalisation (RFC 3491: B.1, case folding, NFKC),
  * close enough to place errors: positions are reported in the mapped label.
  */
-function nameprepMap(label: string): string {
-  return label.replace(MAPPED_TO_NOTHING, '').replace(/ß/g, 'ss').toLowerCase().normalize('NFKC')
+function nameprepMap(label: string): string[] {
+  const fold = (text: string) =>
+    text
+      .replace(MAPPED_TO_NOTHING, '')
+      .toLowerCase()
+      .replace(/ß/g, 'ss')
+      .replace(/ς/g, 'σ')
+      .normalize('NFKC')
+  // Lone surrogates stay code points of their own: joined back into one
+  // JavaScript string, two of them could pair up into another character.
+  const out: string[] = []
+  let run = ''
+  for (const ch of label) {
+    if (ch.length === 1 && ch >= '\ud800' && ch <= '\udfff') {
+      out.push(...fold(run), ch)
+      run = ''
+    } else run += ch
+  }
+  out.push(...fold(run))
+  return out
+}
+
+// Bidi classes R and AL (RFC 3454 D.1), by the blocks of the right-to-left
+// scripts; L (D.2) as letters outside them.
+const RAND_AL =
+  /[\u05be\u05c0\u05c3\u05d0-\u05f4\u0608\u060b\u060d\u061b-\u064a\u066d-\u066f\u0671-\u06d5\u06e5\u06e6\u06ee\u06ef\u06fa-\u070d\u0710-\u07a5\u07b1-\u07ea\u07f4\u07f5\u07fa-\u0815\u081a\u0824\u0828\u0830-\u0858\u085e-\u08ac\u200f\ufb1d\ufb1f-\ufb28\ufb2a-\ufd3d\ufd50-\ufdfc\ufe70-\ufefc\u{10800}-\u{10fff}\u{1e800}-\u{1efff}]/u
+const LEFT_TO_RIGHT = /[\p{L}\p{Mc}]/u
+
+/** RFC 3454 section 6, as encodings/idna.py checks it. */
+function bidi(chars: string[]): void {
+  const ral = chars.map((ch) => RAND_AL.test(ch))
+  if (!ral.some(Boolean)) return
+  const l = chars.findIndex((ch, i) => !ral[i] && LEFT_TO_RIGHT.test(ch))
+  if (l >= 0) throw new LabelError(l, l + 1, 'Violation of BIDI requirement 2')
+  if (!ral[0]) throw new LabelError(0, 1, 'Violation of BIDI requirement 3')
+  const last = chars.length - 1
+  if (!ral[last]) throw new LabelError(last, last + 1, 'Violation of BIDI requirement 3')
 }
 
 // Nameprep's prohibited non-ASCII code points (RFC 3454 C.1.2, C.2.2, C.3,
@@ -116,8 +151,8 @@ function toAscii(label: string): string {
       ? new LabelError(0, 1, 'label empty')
       : new LabelError(0, label.length, 'label too long')
   }
-  const mapped = nameprepMap(label)
-  const chars = [...mapped]
+  const chars = nameprepMap(label)
+  const mapped = chars.join('')
   const bad = chars.findIndex((ch) => PROHIBITED.test(ch))
   if (bad >= 0) throw new LabelError(bad, bad + 1, `Invalid character ${charRepr(chars[bad])}`)
   if (ASCII.test(mapped)) {
@@ -127,12 +162,8 @@ function toAscii(label: string): string {
       : new LabelError(0, mapped.length, 'label too long')
   }
   if (mapped.startsWith('xn--')) throw new LabelError(0, 4, 'Label starts with ACE prefix')
-  // domainToASCII is UTS #46 non-transitional; nameprep (IDNA 2003) maps
-  // the deviation characters as transitional processing does.
-  let ascii = domainToASCII(mapped.replace(/ς/g, 'σ'))
-  // UTS #46 refuses some labels nameprep keeps (ASCII spaces and symbols
-  // that NFKC produced): punycode them as Python's codec does.
-  if (ascii === '' || ascii.includes('.')) ascii = 'xn--' + punycode(mapped)
+  bidi(chars)
+  const ascii = 'xn--' + punycode(mapped)
   if (ascii.length < 64) return ascii
   throw new LabelError(0, chars.length, 'label too long')
 }
