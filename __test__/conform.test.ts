@@ -120,6 +120,23 @@ test('sendfile() of a file without a usable fileno() falls back to read() + send
       }
     },
   })
+  // Bad counts are named by their Python repr ({'a': 1}, 1.5, '3').
+  for (const count of [{}, { a: 1 }, 1.5, '3', -1, 0]) {
+    cases.push({
+      name: `sendfile(BytesIO, 0, ${inspect(count)})`,
+      py: 'import io\na, b = socket.socketpair()\nresult = a.sendfile(io.BytesIO(b"x"), 0, ARGS[0])',
+      args: [count],
+      js: () => {
+        const [a, b] = socket.socketpair()
+        try {
+          return a.sendfile(new MemoryFile(Buffer.from('x')), 0, count as number)
+        } finally {
+          a.close()
+          b.close()
+        }
+      },
+    })
+  }
   cases.push({
     name: 'sendfile(text file)',
     py: 'import io\na, b = socket.socketpair()\nf = io.StringIO("x")\nf.mode = "r"\nresult = a.sendfile(f)',

@@ -95,6 +95,22 @@ export function pyRepr(v: unknown): string {
     const items = v.map(pyRepr)
     return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`
   }
+  if (typeof v === 'object') {
+    const proto = Object.getPrototypeOf(v)
+    if (proto === null || proto === Object.prototype) {
+      const items = Object.entries(v).map(([k, x]) => `${reprStr(k)}: ${pyRepr(x)}`)
+      return `{${items.join(', ')}}`
+    }
+    // An object with a repr of its own (a socket, a file) gives it; any
+    // other gets Python's default, named by its class.
+    let text = '[object'
+    try {
+      text = String(v)
+    } catch {
+      // a toString that throws: the default repr below
+    }
+    return text.startsWith('[object') ? objectRepr(v, pyTypeName(v)) : text
+  }
   return String(v)
 }
 
