@@ -290,6 +290,38 @@ test("UnicodeEncodeError has Python's hierarchy and attributes", (t) => {
       })
     }
   }
+  // The constructors check their arguments as Python's do.
+  const ctorArgs: unknown[][] = [
+    ['utf-8', 'a\ud800', 1, 2, 'surrogates not allowed'],
+    ['idna', 'x', 5, 9, 'r'],
+    ['u', 'x', 0, 1, 'r', 6],
+    [1, 'x', 0, 1, 'r'],
+    ['u', Buffer.from('x'), 0, 1, 'r'],
+    ['u', 'x', '0', 1, 'r'],
+    ['u', 'x', 0, 1, 2],
+    [],
+  ]
+  for (const [cls, bad] of [
+    ['UnicodeEncodeError', socket.UnicodeEncodeError],
+    ['UnicodeDecodeError', socket.UnicodeDecodeError],
+  ] as const) {
+    for (const args of [
+      ...ctorArgs,
+      ['utf-8', Buffer.from([0x61, 0xff]), 1, 2, 'invalid start byte'],
+    ]) {
+      cases.push({
+        name: `${cls}(${args.map((a) => inspect(a)).join(', ')})`,
+        py: `e = ${cls}(*ARGS)\nresult = [str(e), e.start, e.end, e.reason]`,
+        args,
+        js: () => {
+          const e = new (bad as unknown as new (...a: unknown[]) => socket.UnicodeEncodeError)(
+            ...args,
+          )
+          return [e.message, e.start, e.end, e.reason]
+        },
+      })
+    }
+  }
   report(t, cases)
   const e = new socket.UnicodeEncodeError('utf-8', 'a\ud800', 1, 2, 'surrogates not allowed')
   t.true(e instanceof socket.UnicodeError)

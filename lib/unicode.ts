@@ -4,7 +4,9 @@
 // A JavaScript string may hold lone surrogates, which UTF-8 cannot encode:
 // CPython raises UnicodeEncodeError for them, so must we (Buffer.from would
 // silently put U+FFFD in their place).
+import { bytesLike, index } from './args'
 import { ValueError } from './errors'
+import { argTypeName } from './pytypes'
 
 /** Python's UnicodeError: a ValueError, the base of the codec errors. */
 export class UnicodeError extends ValueError {}
@@ -15,6 +17,25 @@ export function charEscape(cp: number): string {
   if (cp <= 0xff) return '\\x' + cp.toString(16).padStart(2, '0')
   if (cp <= 0xffff) return '\\u' + cp.toString(16).padStart(4, '0')
   return '\\U' + cp.toString(16).padStart(8, '0')
+}
+
+/** The checks of the exceptions' `(encoding, object, start, end, reason)` arguments. */
+function checkArgs(args: IArguments, object: 'str' | 'bytes'): void {
+  if (args.length !== 5) {
+    throw new TypeError(`function takes exactly 5 arguments (${args.length} given)`)
+  }
+  const str = (i: number) => {
+    if (typeof args[i] !== 'string') {
+      throw new TypeError(`argument ${i + 1} must be str, not ${argTypeName(args[i])}`)
+    }
+  }
+  str(0)
+  if (object === 'str') str(1)
+  index(args[2])
+  index(args[3])
+  str(4)
+  // UnicodeDecodeError takes any object, then asks it for its bytes.
+  if (object === 'bytes') bytesLike(args[1])
 }
 
 /** The code points of `s` (Python's indexing of a str). */
@@ -37,6 +58,10 @@ export class UnicodeEncodeError extends UnicodeError {
   declare reason: string
 
   constructor(encoding: string, object: string, start: number, end: number, reason: string) {
+    // eslint-disable-next-line prefer-rest-params
+    checkArgs(arguments, 'str')
+    start = index(start)
+    end = index(end)
     const cps = codePoints(object)
     super(
       start < cps.length && end === start + 1
@@ -60,7 +85,11 @@ export class UnicodeDecodeError extends UnicodeError {
   declare reason: string
 
   constructor(encoding: string, object: Uint8Array, start: number, end: number, reason: string) {
-    const bytes = Buffer.from(object)
+    // eslint-disable-next-line prefer-rest-params
+    checkArgs(arguments, 'bytes')
+    start = index(start)
+    end = index(end)
+    const bytes = Buffer.from(bytesLike(object))
     super(
       start < bytes.length && end === start + 1
         ? `'${encoding}' codec can't decode byte 0x${bytes[start].toString(16).padStart(2, '0')} in position ${start}: ${reason}`
