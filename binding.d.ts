@@ -149,7 +149,7 @@ export declare function gethostbyname(name: Buffer): string
  */
 export declare function gethostbynameEx(name: Buffer): [string, string[], string[]]
 
-export declare function gethostname(): Buffer
+export declare function gethostname(): string
 
 export declare function getInheritable(fd: number): boolean
 

@@ -1,5 +1,6 @@
 export * from './lib/constants';
 export { OSError, error, timeout, gaierror, herror, ValueError, OverflowError, MemoryError, BlockingIOError, ChildProcessError, ConnectionError, BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError, FileExistsError, FileNotFoundError, InterruptedError, IsADirectoryError, NotADirectoryError, PermissionError, ProcessLookupError, TimeoutError, } from './lib/errors';
+export { UnicodeError, UnicodeEncodeError, UnicodeDecodeError } from './lib/unicode';
 export { socket, SocketType, getdefaulttimeout, setdefaulttimeout } from './lib/socket';
 export type { SocketConstructor, SocketOptions } from './lib/socket';
 export { socketpair, fromfd, close, has_ipv6, create_connection, create_server, has_dualstack_ipv6, } from './lib/create';

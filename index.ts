@@ -28,6 +28,7 @@ export {
   ProcessLookupError,
   TimeoutError,
 } from './lib/errors'
+export { UnicodeError, UnicodeEncodeError, UnicodeDecodeError } from './lib/unicode'
 export { socket, SocketType, getdefaulttimeout, setdefaulttimeout } from './lib/socket'
 export type { SocketConstructor, SocketOptions } from './lib/socket'
 export {

@@ -10,6 +10,7 @@ import test from 'ava'
 
 import * as socket from '../index'
 import { checkFdLeaks } from './helpers/fds'
+import { python3 } from './helpers/python'
 
 checkFdLeaks(test)
 
@@ -31,7 +32,7 @@ interface PyView {
   names: Record<string, Record<string, string>>
 }
 
-const py = JSON.parse(execFileSync('python3', ['-c', PY], { encoding: 'utf8' })) as PyView
+const py = JSON.parse(execFileSync(python3(), ['-c', PY], { encoding: 'utf8' })) as PyView
 const ours = socket as unknown as Record<string, unknown>
 const REFERENCE = '/work/shared/reference/cpython-3.13-linux-constants.json'
 const BLUETOOTH = /^(AF_BLUETOOTH|BTPROTO_\w+|HCI_\w+|SOL_HCI|BDADDR_\w+)$/

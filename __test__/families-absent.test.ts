@@ -12,6 +12,7 @@ import test from 'ava'
 import * as socket from '../index'
 import native = require('../lib/native')
 import { checkFdLeaks } from './helpers/fds'
+import { python3 } from './helpers/python'
 
 checkFdLeaks(test)
 
@@ -59,7 +60,7 @@ test('socket() of each family: same outcome as python3', (t) => {
     'print(json.dumps(out))'
   const input = JSON.stringify(KINDS.map(([, f, ty, p]) => [f, ty, p]))
   const py = JSON.parse(
-    execFileSync('python3', ['-c', code], { input, encoding: 'utf8' }),
+    execFileSync(python3(), ['-c', code], { input, encoding: 'utf8' }),
   ) as string[]
   KINDS.forEach(([label, f, ty, p], i) => {
     const ours = create(f, ty, p)
@@ -306,7 +307,7 @@ test('sendmsg_afalg argument checks match python3', (t) => {
     '    try:\n        eval(c); out.append("OK")\n' +
     '    except Exception as e:\n        out.append(type(e).__name__ + ": " + str(e))\n' +
     's.detach()\nprint(json.dumps(out))'
-  const py = JSON.parse(execFileSync('python3', ['-c', code], { encoding: 'utf8' })) as string[]
+  const py = JSON.parse(execFileSync(python3(), ['-c', code], { encoding: 'utf8' })) as string[]
   using u = socket.socket(S.AF_INET, S.SOCK_DGRAM)
   const s = socket.socket(S.AF_ALG, S.SOCK_SEQPACKET, 0, u.fileno())
   try {

@@ -5,6 +5,7 @@ import test from 'ava'
 
 import * as socket from '../index'
 import { checkFdLeaks } from './helpers/fds'
+import { python3 } from './helpers/python'
 
 checkFdLeaks(test)
 
@@ -15,7 +16,7 @@ const PREFIXES =
 test('every family constant python3 has, we have with its value', (t) => {
   const py = JSON.parse(
     execFileSync(
-      'python3',
+      python3(),
       [
         '-c',
         'import socket, json; print(json.dumps({n: getattr(socket, n) for n in dir(socket) if n.isupper() and isinstance(getattr(socket, n), int)}))',

@@ -7,6 +7,7 @@ import test from 'ava'
 
 import * as socket from '../index'
 import { checkFdLeaks } from './helpers/fds'
+import { python3 } from './helpers/python'
 
 checkFdLeaks(test)
 
@@ -105,7 +106,7 @@ packetTest(`repr of a bound packet socket is python3's${why ? ` (skipped: ${why}
   using p = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, 0)
   p.bind(['lo', socket.ETH_P_ALL])
   const theirs = execFileSync(
-    'python3',
+    python3(),
     [
       '-c',
       `import socket as s\np = s.socket(s.AF_PACKET, s.SOCK_RAW, 0)\np.bind(('lo', ${socket.ETH_P_ALL}))\nprint(repr(p))`,

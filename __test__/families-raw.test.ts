@@ -8,6 +8,7 @@ import test from 'ava'
 
 import * as socket from '../index'
 import { checkFdLeaks } from './helpers/fds'
+import { python3 } from './helpers/python'
 
 checkFdLeaks(test)
 
@@ -115,7 +116,7 @@ rawTest(`raw IPv6 socket with any protocol number, and IPV6_CHECKSUM${note}`, (t
 function pythonPing(): string {
   try {
     execFileSync(
-      'python3',
+      python3(),
       ['-c', 'import socket as s; s.socket(s.AF_INET, s.SOCK_DGRAM, s.IPPROTO_ICMP).close()'],
       {
         stdio: 'pipe',

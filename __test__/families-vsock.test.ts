@@ -9,6 +9,7 @@ import test from 'ava'
 
 import * as socket from '../index'
 import { checkFdLeaks } from './helpers/fds'
+import { python3 } from './helpers/python'
 
 checkFdLeaks(test)
 
@@ -24,7 +25,7 @@ const why = vsockWhy()
 const vtest = why === null ? test : test.skip
 const note = why ? ` (skipped: ${why})` : ''
 
-const py = (code: string) => execFileSync('python3', ['-c', code], { encoding: 'utf8' }).trim()
+const py = (code: string) => execFileSync(python3(), ['-c', code], { encoding: 'utf8' }).trim()
 
 vtest(`bind to VMADDR_CID_ANY, listen, getsockname${note}`, (t) => {
   using s = socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM)

@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads'
 import * as socket from '../index'
 import native = require('../lib/native')
 import { readinessKind } from '../lib/loop'
+import { python3 } from './helpers/python'
 
 const { loop } = socket
 const { EBADF } = osConstants.errno
@@ -337,7 +338,7 @@ test('UDP: sock_sendto, sock_recvfrom, sock_recvfrom_into, sock_recv_into', asyn
 test('argument errors are Python exceptions, as rejections', async (t) => {
   const [a, b] = socket.socketpair()
   const msg = (code: string): string =>
-    execFileSync('python3', ['-c', code], { encoding: 'utf8' }).trim()
+    execFileSync(python3(), ['-c', code], { encoding: 'utf8' }).trim()
   const pyNeg = msg(
     'import socket\na, b = socket.socketpair()\ntry:\n  a.recv(-1)\nexcept ValueError as e:\n  print(e)',
   )

@@ -208,7 +208,8 @@ test('several fds in one message and across messages (stream, dgram, seqpacket)'
     x2.sendall(Buffer.from('via copy'))
     t.is(y.recv(16).toString(), 'via copy')
     const got = socket.socket({ fileno: fds1[2] })
-    t.false(got.get_inheritable())
+    // Inheritable, as CPython leaves received fds (MSG_CMSG_CLOEXEC makes them close-on-exec).
+    t.true(got.get_inheritable())
     for (const fd of [fds1[0], fds2[0], file]) fs.closeSync(fd)
     for (const s of [a, b, x, y, x2, got]) s.close()
   }

@@ -12,6 +12,7 @@ import { b, big, bytearray, bytesOf, c, differences, float, kw, tuple } from './
 import type { Case } from './helpers/pycases'
 import { idnaEncode } from '../lib/idna'
 import { checkFdLeaks } from './helpers/fds'
+import { python3 } from './helpers/python'
 
 checkFdLeaks(test)
 
@@ -441,7 +442,7 @@ test('host names are IDNA-encoded as python3 does', (t) => {
     '',
   ]
   const py = JSON.parse(
-    execFileSync('python3', ['-c', IDNA], { input: JSON.stringify(names), encoding: 'utf8' }),
+    execFileSync(python3(), ['-c', IDNA], { input: JSON.stringify(names), encoding: 'utf8' }),
   ) as unknown[]
   const ours = names.map((n) => {
     try {

@@ -1,11 +1,11 @@
 // Python's address arguments: the tuple checks of CPython's
 // `getsockaddrarg`, with its exception classes and messages, then the
 // addon turns the checked parts into sockaddr bytes.
-import { domainToASCII } from 'node:url'
-
 import { cInt, cUIntMask, bytesLike, index } from './args'
-import { OSError, OverflowError, ValueError, fromNative } from './errors'
+import { OSError, OverflowError, fromNative } from './errors'
 import { fsencode } from './fsname'
+import { idnaEncode } from './idna'
+import { UnicodeError } from './unicode'
 import { pyTypeName } from './pytypes'
 import { AF_INET, AF_INET6, AF_UNIX } from './constants'
 import native = require('./native')
@@ -30,17 +30,19 @@ function hostBytes(host: unknown): Buffer {
   if (typeof host === 'string') {
     // eslint-disable-next-line no-control-regex
     if (/^[\x00-\x7f]*$/.test(host)) return Buffer.from(host, 'latin1')
-    const ascii = domainToASCII(host)
-    if (ascii === '') throw new UnicodeError(`encoding with 'idna' codec failed`)
-    return Buffer.from(ascii, 'latin1')
+    // CPython's idna_converter: a name the codec refuses is a TypeError here.
+    try {
+      return idnaEncode(host)
+    } catch (e) {
+      if (e instanceof UnicodeError) throw new TypeError('encoding of hostname failed')
+      throw e
+    }
   }
   if (host instanceof Uint8Array) return Buffer.from(host)
   throw new TypeError(`str, bytes or bytearray expected, not ${pyTypeName(host)}`)
 }
 
-/** Python's UnicodeError (a ValueError) for hosts IDNA cannot encode. */
-export class UnicodeError extends ValueError {}
-Object.defineProperty(UnicodeError.prototype, 'name', { value: 'UnicodeError' })
+export { UnicodeError }
 
 function port(v: unknown, caller: string): number {
   let n: number

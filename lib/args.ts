@@ -112,10 +112,12 @@ export function timeoutSeconds(v: unknown): number {
   else throw new TypeError(`'${pyTypeName(v)}' object cannot be interpreted as an integer`)
   if (Number.isNaN(secs)) throw new ValueError('Invalid value NaN (not a number)')
   // CPython keeps timeouts as int64 nanoseconds; ints and floats overflow
-  // with different messages.
-  if (typeof v !== 'number' || Number.isInteger(v)) {
+  // with different messages (3.13's). A number is an int here only when it
+  // is a safe integer: 1e300 is the float it was written as (a bigint is the
+  // way to pass a huge int).
+  if (typeof v !== 'number' || Number.isSafeInteger(v)) {
     if (Math.abs(secs) > Math.floor((2 ** 63 - 1) / 1e9)) {
-      throw new OverflowError('timestamp too large to convert to C _PyTime_t')
+      throw new OverflowError('timestamp too large to convert to C PyTime_t')
     }
   } else if (Math.abs(secs) * 1e9 >= 2 ** 63) {
     throw new OverflowError('timestamp out of range for platform time_t')

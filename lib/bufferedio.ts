@@ -5,6 +5,8 @@ import { OSError, ValueError } from './errors'
 import { UnsupportedOperation } from './io'
 import { SocketIO } from './socketio'
 import { constants as osConstants } from 'node:os'
+import { inspect } from 'node:util'
+import { objectRepr } from './pytypes'
 
 /** A binary buffered file: BufferedReader, BufferedWriter or BufferedRWPair in one. */
 export class BufferedSocketFile {
@@ -197,6 +199,21 @@ export class BufferedSocketFile {
       if (line.length === 0) return
       yield line
     }
+  }
+
+  /** @internal Whether this stands for a BufferedRWPair (which has no name in Python). */
+  get _pair(): boolean {
+    return this._reading && this._writing
+  }
+
+  /** Python's repr(): `<_io.BufferedReader name=3>`, `<_io.BufferedWriter name=3>`, or a BufferedRWPair's. */
+  toString(): string {
+    if (this._pair) return objectRepr(this, '_io.BufferedRWPair')
+    return `<_io.${this._reading ? 'BufferedReader' : 'BufferedWriter'} name=${this.name}>`
+  }
+
+  [inspect.custom](): string {
+    return this.toString()
   }
 
   [Symbol.dispose](): void {

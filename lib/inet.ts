@@ -10,9 +10,9 @@ import { AF_INET, AF_INET6 } from './constants'
 import { ntop6, pton4, pton6Into } from './ip6'
 import { arity, oneArg } from './arity'
 import native = require('./native')
+import { encodeUtf8 } from './unicode'
 
 const LITTLE = endianness() === 'LE'
-const LONG_MAX = 2 ** 63 - 1
 const ULONG_MAX = 2 ** 64 - 1
 
 function integer(x: unknown): number | bigint {
@@ -38,12 +38,11 @@ function swap32(n: number): number {
 }
 
 function short(x: unknown, fn: string): number {
+  // 3.13's argument clinic reads `x` as a C int (3.11: a long, then an int).
   const n = integer(x)
-  if (n > LONG_MAX || n < -LONG_MAX - 1) {
-    throw new OverflowError('Python int too large to convert to C long')
+  if (n > 2 ** 31 - 1 || n < -(2 ** 31)) {
+    throw new OverflowError('Python int too large to convert to C int')
   }
-  if (n > 2 ** 31 - 1) throw new OverflowError('signed integer is greater than maximum')
-  if (n < -(2 ** 31)) throw new OverflowError('signed integer is less than minimum')
   if (n < 0) {
     throw new OverflowError(`${fn}: can't convert negative Python int to C 16-bit unsigned integer`)
   }
@@ -66,7 +65,7 @@ export function htons(x: number): number {
   if (typeof x === 'number' && x >= 0 && x <= 0xffff && (x | 0) === x && arguments.length === 1) {
     return swap16(x)
   }
-  arity('htons', arguments, 1)
+  oneArg('htons', arguments)
   return swap16(short(x, 'htons'))
 }
 
@@ -75,7 +74,7 @@ export function ntohs(x: number): number {
   if (typeof x === 'number' && x >= 0 && x <= 0xffff && (x | 0) === x && arguments.length === 1) {
     return swap16(x)
   }
-  arity('ntohs', arguments, 1)
+  oneArg('ntohs', arguments)
   return swap16(short(x, 'ntohs'))
 }
 
@@ -115,12 +114,15 @@ function strArg(v: unknown, fn: string, pos: number): Buffer {
     throw new TypeError(`${fn}() argument ${pos} must be str, not ${argTypeName(v)}`)
   }
   if (v.includes('\0')) throw new ValueError('embedded null character')
-  return Buffer.from(v, 'utf8')
+  return encodeUtf8(v)
 }
 
 /** inet_aton: dotted text (with the C library's shorthands) to 4 packed bytes. */
 export function inet_aton(ip_string: string): Buffer {
-  arity('inet_aton', arguments, 1)
+  oneArg('inet_aton', arguments)
+  if (typeof ip_string !== 'string') {
+    throw new TypeError(`inet_aton() argument must be str, not ${argTypeName(ip_string)}`)
+  }
   const text = strArg(ip_string, 'inet_aton', 1)
   const out = native.inetAton(text)
   if (out === null) throw new OSError('illegal IP address string passed to inet_aton')
@@ -129,7 +131,7 @@ export function inet_aton(ip_string: string): Buffer {
 
 /** inet_ntoa: 4 packed bytes to dotted text. */
 export function inet_ntoa(packed_ip: Uint8Array): string {
-  arity('inet_ntoa', arguments, 1)
+  oneArg('inet_ntoa', arguments)
   const b = bytesLike(packed_ip)
   if (b.length !== 4) throw new OSError('packed IP wrong length for inet_ntoa')
   return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`
@@ -166,6 +168,8 @@ export function inet_pton(address_family: number, ip_string: string): Buffer {
       throw fromNative(e, 'inet_pton')
     }
   }
+  // Only text that failed to parse can hold what format `s` refuses.
+  encodeUtf8(ip_string)
   if (ip_string.includes('\0')) throw new ValueError('embedded null character')
   throw new OSError('illegal IP address string passed to inet_pton')
 }

@@ -1,6 +1,6 @@
 // The io module's pieces that socket.makefile() needs: its exceptions,
 // DEFAULT_BUFFER_SIZE, and the errnos that mean "would block".
-import { OSError, ValueError } from './errors'
+import { OSError } from './errors'
 import { constants as osConstants } from 'node:os'
 
 /** io.DEFAULT_BUFFER_SIZE */
@@ -14,9 +14,7 @@ Object.defineProperty(UnsupportedOperation.prototype, 'name', { value: 'Unsuppor
 export class LookupError extends Error {}
 Object.defineProperty(LookupError.prototype, 'name', { value: 'LookupError' })
 
-/** Python's UnicodeDecodeError (a ValueError). */
-export class UnicodeDecodeError extends ValueError {}
-Object.defineProperty(UnicodeDecodeError.prototype, 'name', { value: 'UnicodeDecodeError' })
+export { UnicodeDecodeError } from './unicode'
 
 const BLOCKING = new Set([osConstants.errno.EAGAIN, osConstants.errno.EWOULDBLOCK])
 

@@ -18,6 +18,7 @@ import { isIP } from 'node:net'
 import { bytesLike, cInt, index, ssize, writable } from './args'
 import { encodeAddress } from './address'
 import { BlockingIOError, OSError, ValueError, osError } from './errors'
+import { UnsupportedOperation } from './io'
 import { SocketImpl, type socket, shrink } from './socket'
 import * as C from './constants'
 import { getaddrinfoAsync, getnameinfoAsync } from './netdb_async'
@@ -305,9 +306,22 @@ export function sock_sendfile(
       want = index(count)
       if (want <= 0) throw new ValueError(`count must be a positive integer (got ${want})`)
     }
-    const infd = fileFd(file)
     const signal = checkOptions(opts)
-    const size = fileSize(infd)
+    // As asyncio: a file whose fileno() raises io.UnsupportedOperation (an
+    // in-memory file) or whose fd fstat() refuses is read and sent instead.
+    let infd: number
+    let size: number
+    try {
+      infd = fileFd(file)
+      size = fileSize(infd)
+    } catch (e) {
+      const f = file as { fileno?: unknown; fd?: unknown }
+      const noFd = readerOf(file) && typeof f.fileno !== 'function' && typeof f.fd !== 'number'
+      if (noFd || (readerOf(file) && (e instanceof UnsupportedOperation || e instanceof OSError))) {
+        return sendfileRead(s, file as Reader, off, want, signal)
+      }
+      throw e
+    }
     const total = want ?? Math.max(0, size - off)
     return sendfileNative(s, infd, off, total, signal).then(
       (sent) => {
@@ -385,6 +399,58 @@ async function sendfileCopy(
   seekFile(file, off + sent)
   return sent
 }
+
+/** A file object read by the fallback: readinto() or read(), maybe async. */
+interface Reader {
+  readinto?(b: Uint8Array): number | null | Promise<number | null>
+  read?(n: number): unknown
+  seek?(pos: number): unknown
+}
+
+function readerOf(file: unknown): boolean {
+  if (file === null || typeof file !== 'object') return false
+  const f = file as Reader
+  return typeof f.readinto === 'function' || typeof f.read === 'function'
+}
+
+/** asyncio's `_sock_sendfile_fallback`: readinto() chunks of 256 KiB, each sent whole. */
+async function sendfileRead(
+  s: SocketImpl,
+  file: Reader,
+  off: number,
+  want: number | null,
+  signal: AbortSignal | undefined,
+): Promise<number> {
+  if (off) file.seek?.(off)
+  let blocksize = want ? Math.min(want, FALLBACK_READ) : FALLBACK_READ
+  const buf = Buffer.allocUnsafe(blocksize)
+  let sent = 0
+  try {
+    for (;;) {
+      if (want) {
+        blocksize = Math.min(want - sent, blocksize)
+        if (blocksize <= 0) break
+      }
+      const view = buf.subarray(0, blocksize)
+      let chunk: Uint8Array
+      if (typeof file.readinto === 'function') {
+        const n = (await file.readinto(view)) ?? 0
+        chunk = view.subarray(0, n)
+      } else {
+        chunk = bytesLike(await file.read!(blocksize))
+      }
+      if (chunk.byteLength === 0) break
+      await sock_sendall(s as socket, chunk, { signal })
+      sent += chunk.byteLength
+    }
+    return sent
+  } finally {
+    if (sent > 0) seekFile(file, off + sent)
+  }
+}
+
+/** asyncio's SENDFILE_FALLBACK_READBUFFER_SIZE. */
+const FALLBACK_READ = 256 * 1024
 
 /** As asyncio, leave a file object's position after what was sent. */
 function seekFile(file: unknown, pos: number): void {

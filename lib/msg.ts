@@ -216,6 +216,8 @@ let lastLen: [number, number] = [-1, -1]
 /** `CMSG_LEN(length)`: the cmsg_len of an item with `length` bytes of data. */
 export function CMSG_LEN(length: number): number {
   const n = ssize(length)
+  // The range check comes before the cache (whose empty state is -1).
+  if (n < 0) throw new OverflowError('CMSG_LEN() argument out of range')
   if (n === lastLen[0]) return lastLen[1]
   const v = native.cmsgLen(n)
   if (v >= 0) lastLen = [n, v]

@@ -7,6 +7,7 @@ import type { AddressFamily, SocketKind } from './constants'
 import { arity, given, noArgs, oneArg } from './arity'
 import { idnaEncode } from './idna'
 import native = require('./native')
+import { encodeUtf8, fsencode } from './unicode'
 
 /** One getaddrinfo result: `[family, type, proto, canonname, sockaddr]`. */
 export type AddrInfo = [
@@ -51,17 +52,15 @@ function hostArg(host: unknown): Buffer | null {
 
 function portArg(port: unknown): Buffer | null {
   if (port === null || port === undefined) return null
-  if (typeof port === 'string') return cached('s' + port, () => cstr(Buffer.from(port, 'utf8')))
+  if (typeof port === 'string') return cached('s' + port, () => cstr(encodeUtf8(port)))
   if (Buffer.isBuffer(port)) return cstr(port)
   if (typeof port === 'number' && Number.isSafeInteger(port)) {
     return cached('n' + port, () => Buffer.from(String(port), 'latin1'))
   }
+  // 3.12+ passes any int on as its decimal text, and getaddrinfo(3) judges
+  // it (3.11 raised OverflowError outside the C long range).
   if ((typeof port === 'number' && Number.isInteger(port)) || typeof port === 'bigint') {
-    const n = BigInt(port)
-    if (n > LONG_MAX || n < -LONG_MAX - 1n) {
-      throw new OverflowError('Python int too large to convert to C long')
-    }
-    return Buffer.from(n.toString(), 'latin1')
+    return Buffer.from(BigInt(port).toString(), 'latin1')
   }
   throw new OSError('Int or String expected')
 }
@@ -150,7 +149,7 @@ export function nameinfoArgs(args: unknown[]): [Buffer, number, boolean, number,
   const flow = sockaddr.length > 2 ? cUIntMask(flowinfo) : 0
   const scopeId = sockaddr.length > 3 ? cUIntMask(scope) : 0
   if (flow > 0xfffff) throw new OverflowError('getnameinfo(): flowinfo must be 0-1048575.')
-  return [Buffer.from(host, 'utf8'), portN, sockaddr.length > 2, flow, scopeId, flags]
+  return [encodeUtf8(host), portN, sockaddr.length > 2, flow, scopeId, flags]
 }
 
 /** getnameinfo(sockaddr, flags): `[host, port]` as text. */
@@ -215,13 +214,13 @@ export function gethostbyaddr(ip_address: string): HostEntry {
 /** The name of this machine. */
 export function gethostname(): string {
   noArgs('gethostname', arguments)
-  return nativeHost('gethostname', () => native.gethostname()).toString('utf8')
+  return nativeHost('gethostname', () => native.gethostname())
 }
 
 /** A path-like argument (PyUnicode_FSConverter). */
 function fsName(v: unknown): Buffer {
   let b: Buffer
-  if (typeof v === 'string') b = Buffer.from(v, 'utf8')
+  if (typeof v === 'string') b = fsencode(v)
   else if (Buffer.isBuffer(v)) b = v
   else {
     throw new TypeError(`expected str, bytes or os.PathLike object, not ${pyTypeName(v)}`)
@@ -262,7 +261,7 @@ function strArg(v: unknown, fn: string, pos: number): Buffer {
     throw new TypeError(`${fn}() argument ${pos} must be str, not ${argTypeName(v)}`)
   }
   if (v.includes('\0')) throw new ValueError('embedded null character')
-  return Buffer.from(v, 'utf8')
+  return encodeUtf8(v)
 }
 
 /** getprotobyname(protocolname): the protocol number. */
@@ -310,7 +309,7 @@ export function if_nameindex(): Array<[number, string]> {
 
 /** if_nametoindex(if_name): the interface index. */
 export function if_nametoindex(if_name: string): number {
-  arity('if_nametoindex', arguments, 1)
+  oneArg('if_nametoindex', arguments)
   const b = fsName(if_name)
   const n = nativeHost('if_nametoindex', () => native.ifNametoindex(b))
   if (n === 0) throw new OSError('no interface with this name')
@@ -332,7 +331,9 @@ export function if_indextoname(if_index: number): string {
   if (i > 2n ** 64n - 1n) {
     throw new OverflowError('Python int too large to convert to C unsigned long')
   }
-  const idx = Number(BigInt.asUintN(32, i))
+  // 3.13 refuses what does not fit an unsigned int (3.11 truncated it).
+  if (i > 0xffffffffn) throw new OverflowError('index is too large')
+  const idx = Number(i)
   try {
     return native.ifIndextoname(idx)
   } catch (e) {

@@ -1,7 +1,14 @@
 // Python's view of JavaScript values: type names for error messages and
 // repr() for socket reprs and messages that embed a value.
 
-/** The name Python would print for the type of `v` (`type(v).__name__`). */
+/**
+ * The name Python would print for the type of `v` (`type(v).__name__`), by
+ * the mapping the README gives: null/undefined `NoneType`, boolean `bool`,
+ * integral number or bigint `int`, other numbers `float`, string `str`,
+ * Buffer `bytes`, other Uint8Array `bytearray`, other views and ArrayBuffer
+ * `memoryview`, Array `tuple`, plain object `dict`, function `function`,
+ * any other object its class's name. Every "must be X, not Y" message uses it.
+ */
 export function pyTypeName(v: unknown): string {
   if (v === null || v === undefined) return 'NoneType'
   switch (typeof v) {
@@ -22,7 +29,12 @@ export function pyTypeName(v: unknown): string {
   if (v instanceof Uint8Array) return 'bytearray'
   if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return 'memoryview'
   if (Array.isArray(v)) return 'tuple'
-  return 'dict'
+  // A plain object is the dict it stands for; an instance of a class is
+  // named by its class, as Python names instances (`socket`, `Date`, `Map`).
+  const proto = Object.getPrototypeOf(v)
+  if (proto === null || proto === Object.prototype) return 'dict'
+  const name = (proto.constructor as { name?: unknown } | undefined)?.name
+  return typeof name === 'string' && name !== '' ? name : 'object'
 }
 
 /** The type name in "argument N must be X, not Y" messages (None for None). */
@@ -83,6 +95,22 @@ export function pyRepr(v: unknown): string {
     const items = v.map(pyRepr)
     return items.length === 1 ? `(${items[0]},)` : `(${items.join(', ')})`
   }
+  if (typeof v === 'object') {
+    const proto = Object.getPrototypeOf(v)
+    if (proto === null || proto === Object.prototype) {
+      const items = Object.entries(v).map(([k, x]) => `${reprStr(k)}: ${pyRepr(x)}`)
+      return `{${items.join(', ')}}`
+    }
+    // An object with a repr of its own (a socket, a file) gives it; any
+    // other gets Python's default, named by its class.
+    let text = '[object'
+    try {
+      text = String(v)
+    } catch {
+      // a toString that throws: the default repr below
+    }
+    return text.startsWith('[object') ? objectRepr(v, pyTypeName(v)) : text
+  }
   return String(v)
 }
 
@@ -100,4 +128,21 @@ export function pyTruthy(v: unknown): boolean {
     if (proto === Object.prototype || proto === null) return Object.keys(v).length > 0
   }
   return true
+}
+
+const ids = new WeakMap<object, number>()
+let nextId = 0
+
+/**
+ * Python's default repr, `<module.Class object at 0x7f...>`: the number is a
+ * stable identity for this object in this process (JavaScript has no
+ * addresses to show), distinct from every other object's.
+ */
+export function objectRepr(obj: object, qualname: string): string {
+  let id = ids.get(obj)
+  if (id === undefined) {
+    id = 0x7f0000000000 + 16 * ++nextId
+    ids.set(obj, id)
+  }
+  return `<${qualname} object at 0x${id.toString(16)}>`
 }

@@ -1,8 +1,13 @@
 // socket.sendfile() with the argument rules of CPython's Lib/socket.py. The
 // zero-copy loop and its send() fallback run in the addon
-// (crates/core/src/sendfile.rs), which also moves the file position.
-import { index } from './args'
-import { ValueError } from './errors'
+// (crates/core/src/sendfile.rs), which also moves the file position. A file
+// object without a usable fd (fileno() raising io.UnsupportedOperation, as
+// an in-memory file's does) is sent with its read() and send(), as CPython.
+import { fstatSync } from 'node:fs'
+
+import { bytesLike, index } from './args'
+import { BlockingIOError, ValueError } from './errors'
+import { UnsupportedOperation } from './io'
 import { pyRepr } from './pytypes'
 import { SocketImpl, nativeCall } from './socket'
 import * as C from './constants'
@@ -12,33 +17,78 @@ import native = require('./native')
  * A numeric fd, an object carrying one (an fs.promises FileHandle), or an
  * object with Python's `fileno()` (a socket, a makefile() object).
  */
-export type SendfileSource = number | { fd: number; mode?: unknown } | { fileno(): number }
+export type SendfileSource =
+  | number
+  | { fd: number; mode?: unknown }
+  | { fileno(): number }
+  | { read(n: number): ArrayBufferView | ArrayBuffer; seek?(pos: number): unknown }
 
 declare module './socket' {
   interface SocketImpl {
     sendfile(file: SendfileSource, offset?: number, count?: number | null): number
+    /** socket.py's argument checks of sendfile(): mode, socket type, count. */
+    _check_sendfile_params(file: unknown, offset: unknown, count: unknown): void
+    /** sendfile() through sendfile(2); `_GiveupOnSendfile` when `file` has no usable fd. */
+    _sendfile_use_sendfile(file: SendfileSource, offset?: number, count?: number | null): number
+    /** sendfile() through `file.read()` and send(), for files without a usable fd. */
+    _sendfile_use_send(file: unknown, offset?: number, count?: number | null): number
   }
 }
 
-function fileDescriptor(file: unknown): number {
-  if (typeof file === 'number' && Number.isInteger(file)) return file
-  if (file !== null && typeof file === 'object') {
-    const fd = (file as { fd?: unknown }).fd
-    if (typeof fd === 'number' && Number.isInteger(fd)) return fd
-    const fileno = (file as { fileno?: unknown }).fileno
-    if (typeof fileno === 'function') return index(fileno.call(file))
-  }
-  throw new TypeError(
-    `sendfile() file must be a file descriptor, or have an integer 'fd' or a fileno() method, not ${pyRepr(file)}`,
+/** socket.py's private signal to fall back from sendfile(2) to read() + send(). */
+export class _GiveupOnSendfile extends Error {}
+Object.defineProperty(_GiveupOnSendfile.prototype, 'name', { value: '_GiveupOnSendfile' })
+
+function readable(file: unknown): boolean {
+  return (
+    file !== null &&
+    typeof file === 'object' &&
+    typeof (file as { read?: unknown }).read === 'function'
   )
 }
 
-SocketImpl.prototype.sendfile = function sendfile(
+/**
+ * The fd to give sendfile(2), or _GiveupOnSendfile where CPython gives up
+ * on it: `fileno()` missing or raising io.UnsupportedOperation (an
+ * in-memory file), or an fd that fstat() refuses.
+ */
+function fileDescriptor(file: unknown): number {
+  let fd: number | undefined
+  if (typeof file === 'number' && Number.isInteger(file)) fd = file
+  else if (file !== null && typeof file === 'object') {
+    const own = (file as { fd?: unknown }).fd
+    const fileno = (file as { fileno?: unknown }).fileno
+    if (typeof own === 'number' && Number.isInteger(own)) fd = own
+    else if (typeof fileno === 'function') {
+      try {
+        fd = index(fileno.call(file))
+      } catch (e) {
+        if (e instanceof UnsupportedOperation) throw new _GiveupOnSendfile(e.message)
+        throw e
+      }
+    } else if (readable(file)) throw new _GiveupOnSendfile('not a regular file')
+  }
+  if (fd === undefined) {
+    throw new TypeError(
+      `sendfile() file must be a file descriptor, or have an integer 'fd' or a fileno() method, not ${pyRepr(file)}`,
+    )
+  }
+  if (readable(file)) {
+    try {
+      fstatSync(fd)
+    } catch {
+      throw new _GiveupOnSendfile('not a regular file')
+    }
+  }
+  return fd
+}
+
+SocketImpl.prototype._check_sendfile_params = function _check_sendfile_params(
   this: SocketImpl,
-  file: SendfileSource,
-  offset: number = 0,
-  count: number | null = null,
-): number {
+  file: unknown,
+  _offset: unknown,
+  count: unknown,
+): void {
   const mode =
     file !== null && typeof file === 'object' ? (file as { mode?: unknown }).mode : undefined
   if (typeof mode === 'string' && !mode.includes('b')) {
@@ -47,15 +97,82 @@ SocketImpl.prototype.sendfile = function sendfile(
   if ((this.type & C.SOCK_STREAM) === 0) {
     throw new ValueError('only SOCK_STREAM type sockets are supported')
   }
-  let n = -1
   if (count !== null && count !== undefined) {
     if (!(typeof count === 'number' && Number.isInteger(count)) && typeof count !== 'bigint') {
       throw new TypeError(`count must be a positive integer (got ${pyRepr(count)})`)
     }
-    n = Number(count)
-    if (n <= 0) throw new ValueError(`count must be a positive integer (got ${pyRepr(count)})`)
+    if (Number(count) <= 0) {
+      throw new ValueError(`count must be a positive integer (got ${pyRepr(count)})`)
+    }
   }
+}
+
+SocketImpl.prototype._sendfile_use_sendfile = function _sendfile_use_sendfile(
+  this: SocketImpl,
+  file: SendfileSource,
+  offset: number = 0,
+  count: number | null = null,
+): number {
+  this._check_sendfile_params(file, offset, count)
+  const n = count === null || count === undefined ? -1 : Number(count)
   const fd = fileDescriptor(file)
   const off = index(offset)
   return nativeCall('sendfile', () => native.sendfile(this._fd, fd, off, n, this._t))
+}
+
+SocketImpl.prototype._sendfile_use_send = function _sendfile_use_send(
+  this: SocketImpl,
+  file: unknown,
+  offset: number = 0,
+  count: number | null = null,
+): number {
+  this._check_sendfile_params(file, offset, count)
+  if (this.gettimeout() === 0) throw new ValueError('non-blocking sockets are not supported')
+  const f = file as { read(n: number): unknown; seek?: (pos: number) => unknown }
+  const off = index(offset)
+  if (off) f.seek?.(off)
+  const want = count === null || count === undefined ? 0 : Number(count)
+  let blocksize = want ? Math.min(want, BLOCKSIZE) : BLOCKSIZE
+  let total = 0
+  try {
+    for (;;) {
+      if (want) {
+        blocksize = Math.min(want - total, blocksize)
+        if (blocksize <= 0) break
+      }
+      let data = bytesLike(f.read(blocksize))
+      if (data.byteLength === 0) break
+      while (data.byteLength > 0) {
+        let sent: number
+        try {
+          sent = this.send(data)
+        } catch (e) {
+          if (e instanceof BlockingIOError) continue
+          throw e
+        }
+        total += sent
+        data = data.subarray(sent)
+      }
+    }
+    return total
+  } finally {
+    if (total > 0 && typeof f.seek === 'function') f.seek(off + total)
+  }
+}
+
+/** The read size of the read() + send() fallback (socket.py's 8192). */
+const BLOCKSIZE = 8192
+
+SocketImpl.prototype.sendfile = function sendfile(
+  this: SocketImpl,
+  file: SendfileSource,
+  offset: number = 0,
+  count: number | null = null,
+): number {
+  try {
+    return this._sendfile_use_sendfile(file, offset, count)
+  } catch (e) {
+    if (!(e instanceof _GiveupOnSendfile)) throw e
+    return this._sendfile_use_send(file, offset, count)
+  }
 }

@@ -9,7 +9,6 @@ import {
   bind as bindArgs,
   bytesLike,
   cInt,
-  cLong,
   cUIntMask,
   clinicInt,
   isOptions,
@@ -20,7 +19,7 @@ import {
 } from './args'
 import { encodeAddress, isInt } from './address'
 import { MemoryError, OSError, TimeoutError, ValueError, fromNative, osError } from './errors'
-import { pyRepr } from './pytypes'
+import { pyRepr, pyTruthy } from './pytypes'
 import { fast } from './fast'
 import * as C from './constants'
 import native = require('./native')
@@ -187,9 +186,17 @@ export class SocketImpl {
     return this._held.fd
   }
 
+  /**
+   * The accept(2) step of accept(): `[fd, address]` (`_socket.socket._accept`),
+   * which subclasses override or call as Python code does.
+   */
+  _accept(): [number, unknown] {
+    return nativeCall('accept', () => native.accept(this._fd, this._t))
+  }
+
   /** Accepts a connection: `[conn, address]`. */
   accept(): [socket, unknown] {
-    const [fd, addr] = nativeCall('accept', () => native.accept(this._fd, this._t))
+    const [fd, addr] = this._accept()
     const conn = new SocketImpl(this._family, this._type, this._proto, fd) as socket
     // Accepted sockets take the module default timeout, not the listener's.
     if (defaultTimeout < 0 && this.gettimeout()) conn.setblocking(true)
@@ -226,6 +233,12 @@ export class SocketImpl {
   close(): void {
     this._closed = true
     if (this._io_refs <= 0) this._real_close()
+  }
+
+  /** One makefile() object closed: the last one closes a socket close() was called on. */
+  _decref_socketios(): void {
+    if (this._io_refs > 0) this._io_refs -= 1
+    if (this._closed) this.close()
   }
 
   /** Closes the fd now (makefile objects call this when the last one closes). */
@@ -333,8 +346,8 @@ export class SocketImpl {
   }
 
   setblocking(flag: boolean): void {
-    // CPython reads the flag as a C long: ints and bools only.
-    const block = cLong(flag) !== 0
+    // 3.13 takes the flag's truth value (3.11 read it as a C long).
+    const block = pyTruthy(flag)
     this._t = block ? -1 : 0
     nativeCall('fcntl', () => native.setBlocking(this._fd, block))
   }

@@ -4,7 +4,8 @@
 import { bytesLike, index } from './args'
 import { OSError, TimeoutError, ValueError } from './errors'
 import { DEFAULT_BUFFER_SIZE, UnsupportedOperation, isBlocking } from './io'
-import { pyRepr } from './pytypes'
+import { objectRepr, pyRepr } from './pytypes'
+import { inspect } from 'node:util'
 import { SocketImpl } from './socket'
 
 /** What a collected SocketIO still owes its socket: one reference. */
@@ -177,13 +178,17 @@ export class SocketIO {
     this.close()
   }
 
+  /** Python's repr(): `<socket.SocketIO object at 0x...>`. */
   toString(): string {
-    return '<socket.SocketIO object>'
+    return objectRepr(this, 'socket.SocketIO')
+  }
+
+  [inspect.custom](): string {
+    return this.toString()
   }
 }
 
 /** socket._decref_socketios: the last file object closes a closed socket. */
 function decref(sock: SocketImpl): void {
-  if (sock._io_refs > 0) sock._io_refs -= 1
-  if (sock._closed) sock.close()
+  sock._decref_socketios()
 }

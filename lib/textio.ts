@@ -2,10 +2,11 @@
 // newline translation and messages.
 import { index } from './args'
 import { ValueError } from './errors'
-import { DEFAULT_BUFFER_SIZE, LookupError, UnicodeDecodeError, UnsupportedOperation } from './io'
-import { pyTypeName } from './pytypes'
+import { DEFAULT_BUFFER_SIZE, LookupError, UnsupportedOperation } from './io'
+import { UnicodeDecodeError, UnicodeEncodeError, utf8DecodeError } from './unicode'
+import { pyRepr, pyTypeName } from './pytypes'
 import { BufferedSocketFile } from './bufferedio'
-import { TextDecoder } from 'node:util'
+import { TextDecoder, inspect } from 'node:util'
 
 // Python encoding names -> Node's.
 const ENCODINGS: Record<string, BufferEncoding> = {
@@ -38,9 +39,7 @@ const OTHER_HANDLERS = [
   'namereplace',
 ]
 
-/** Python's UnicodeEncodeError (a ValueError). */
-export class UnicodeEncodeError extends ValueError {}
-Object.defineProperty(UnicodeEncodeError.prototype, 'name', { value: 'UnicodeEncodeError' })
+export { UnicodeEncodeError }
 
 function strOrNone(v: unknown, name: string): string | null {
   if (v === null || v === undefined) return null
@@ -50,19 +49,6 @@ function strOrNone(v: unknown, name: string): string | null {
     )
   }
   return v
-}
-
-function hex(n: number, width: number): string {
-  return n.toString(16).padStart(width, '0')
-}
-
-/** Python's repr of one character in codec messages ('\u20ac', 'é'). */
-function charRepr(c: string): string {
-  const cp = c.codePointAt(0)!
-  if (cp < 0x7f && cp >= 0x20) return `'${c}'`
-  if (cp <= 0xff) return `'\\x${hex(cp, 2)}'`
-  if (cp <= 0xffff) return `'\\u${hex(cp, 4)}'`
-  return `'\\U${hex(cp, 8)}'`
 }
 
 /** A text file over a buffered socket file (Python's io.TextIOWrapper). */
@@ -131,9 +117,7 @@ export class TextSocketFile {
         if (b < 0x80) out += String.fromCharCode(b)
         else if (strict) {
           throw this._onError(
-            new UnicodeDecodeError(
-              `'ascii' codec can't decode byte 0x${hex(b, 2)} in position ${i}: ordinal not in range(128)`,
-            ),
+            new UnicodeDecodeError('ascii', data, i, i + 1, 'ordinal not in range(128)'),
           )
         } else out += '\ufffd'
       }
@@ -147,8 +131,9 @@ export class TextSocketFile {
     try {
       return this._decoder.decode(data, { stream: !final })
     } catch {
+      const exact = this._enc === 'utf8' ? utf8DecodeError(data, final) : null
       throw this._onError(
-        new UnicodeDecodeError(`'${codec}' codec can't decode bytes: invalid data`),
+        exact ?? new UnicodeDecodeError(codec, data, 0, data.length, 'invalid data'),
       )
     }
   }
@@ -158,24 +143,24 @@ export class TextSocketFile {
     const strict = !this._replaces()
     const codec = CODEC[this._enc]
     const limit = this._enc === 'ascii' ? 0x80 : this._enc === 'latin1' ? 0x100 : 0
-    let pos = 0
-    let out = ''
-    for (const c of text) {
+    const chars = [...text]
+    const isBad = (c: string) => {
       const cp = c.codePointAt(0)!
-      const lone = cp >= 0xd800 && cp <= 0xdfff
-      const bad = limit > 0 ? cp >= limit : lone
-      if (bad) {
+      return limit > 0 ? cp >= limit : cp >= 0xd800 && cp <= 0xdfff
+    }
+    let out = ''
+    for (let pos = 0; pos < chars.length; pos++) {
+      const c = chars[pos]
+      if (isBad(c)) {
         if (strict) {
+          // As CPython's encoders, the error spans the run of bad characters.
+          let end = pos + 1
+          while (end < chars.length && isBad(chars[end])) end++
           const why = limit > 0 ? `ordinal not in range(${limit})` : 'surrogates not allowed'
-          throw this._onError(
-            new UnicodeEncodeError(
-              `'${codec}' codec can't encode character ${charRepr(c)} in position ${pos}: ${why}`,
-            ),
-          )
+          throw this._onError(new UnicodeEncodeError(codec, text, pos, end, why))
         }
         out += '?'
       } else out += c
-      pos++
     }
     return Buffer.from(out, this._enc)
   }
@@ -343,6 +328,16 @@ export class TextSocketFile {
       if (line.length === 0) return
       yield line
     }
+  }
+
+  /** Python's repr(): `<_io.TextIOWrapper name=3 mode='r' encoding='UTF-8'>` (no name over a BufferedRWPair). */
+  toString(): string {
+    const name = this.buffer._pair ? '' : ` name=${this.name}`
+    return `<_io.TextIOWrapper${name} mode=${pyRepr(this.mode)} encoding=${pyRepr(this.encoding)}>`
+  }
+
+  [inspect.custom](): string {
+    return this.toString()
   }
 
   [Symbol.dispose](): void {

@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process'
 
 import * as socket from '../../index'
+import { python3 } from './python'
 
 export type Tagged =
   | { i: string }
@@ -67,7 +68,7 @@ print(json.dumps(out))
 /** What python3 says for each case: `OK` or `Class: message`. */
 export function python(cases: Case[]): string[] {
   const input = JSON.stringify(cases.map((c) => ({ ...c, addr: tag(c.addr) })))
-  return JSON.parse(execFileSync('python3', ['-c', PY], { input, encoding: 'utf8' }))
+  return JSON.parse(execFileSync(python3(), ['-c', PY], { input, encoding: 'utf8' }))
 }
 
 /** The same cases through pysocket. */
@@ -93,7 +94,7 @@ export function ours(cases: Case[]): string[] {
 export function pythonCan(family: string, type: string, proto: string | number = 0): boolean {
   try {
     execFileSync(
-      'python3',
+      python3(),
       [
         '-c',
         `import socket as s; s.socket(s.${family}, s.${type}, ${typeof proto === 'number' ? proto : 's.' + proto}).close()`,

@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process'
 
 import * as socket from '../../index'
+import { python3 } from './python'
 
 /** Argument encodings shared by both sides. */
 export const b = (hex: string) => ({ $b: hex })
@@ -51,7 +52,7 @@ json.dump(out, sys.stdout)
 
 /** Runs every case in one python3 process. */
 export function python(cases: Case[]): Outcome[] {
-  const out = execFileSync('python3', ['-c', PY], {
+  const out = execFileSync(python3(), ['-c', PY], {
     input: JSON.stringify(cases),
     encoding: 'utf8',
     timeout: 60_000,

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
 import * as socket from '../../index'
+import { python3 } from './python'
 
 /** A JavaScript value tagged with the Python value it maps to. */
 export type Tagged = { t: string; v?: unknown }
@@ -16,7 +17,9 @@ export function toPy(v: unknown): Tagged {
   if (v === null || v === undefined) return { t: 'none' }
   if (typeof v === 'boolean') return { t: 'bool', v }
   if (typeof v === 'number') {
-    return Number.isInteger(v) ? { t: 'int', v: v.toFixed(0) } : { t: 'float', v: String(v) }
+    return Number.isInteger(v)
+      ? { t: 'int', v: BigInt(v).toString() }
+      : { t: 'float', v: String(v) }
   }
   if (typeof v === 'bigint') return { t: 'int', v: v.toString() }
   if (typeof v === 'string') return { t: 'str', v }
@@ -92,7 +95,7 @@ export function runPython(cases: Array<Pick<Case, 'py' | 'args'>>): Outcome[] {
   // In a directory of its own: AF_UNIX cases may create socket files.
   const cwd = mkdtempSync(join(tmpdir(), 'pysocket-py-'))
   try {
-    const out = execFileSync('python3', [RUNNER], { input, maxBuffer: 64 << 20, cwd })
+    const out = execFileSync(python3(), [RUNNER], { input, maxBuffer: 64 << 20, cwd })
     return JSON.parse(out.toString()) as Outcome[]
   } finally {
     rmSync(cwd, { recursive: true, force: true })

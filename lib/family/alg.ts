@@ -75,7 +75,7 @@ export function sendmsgAfalg(sock: SocketImpl, ...args: unknown[]): number {
   }
   for (const k of Object.keys(kw)) {
     if (!AFALG_KEYS.includes(k)) {
-      throw new TypeError(`'${k}' is an invalid keyword argument for sendmsg_afalg()`)
+      throw new TypeError(`sendmsg_afalg() got an unexpected keyword argument '${k}'`)
     }
   }
   const msg = positional[0]

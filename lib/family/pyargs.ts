@@ -5,6 +5,7 @@
 import { bytesLike, cInt, index } from '../args'
 import { OverflowError, ValueError } from '../errors'
 import { pyTypeName } from '../pytypes'
+import { encodeUtf8, fsencode } from '../unicode'
 
 /** Python's SystemError (raised for a non-tuple given to a tuple format). */
 export class SystemError extends Error {}
@@ -58,7 +59,7 @@ function argMsg(argn: number, want: string, v: unknown, fname: string): string {
 export function str(v: unknown, argn: number, fname = ''): Buffer {
   if (typeof v !== 'string') throw new FormatMismatch(argMsg(argn, 'str', v, fname))
   if (v.includes('\0')) throw new ValueError('embedded null character')
-  return Buffer.from(v, 'utf8')
+  return encodeUtf8(v)
 }
 
 /** `y*`: any bytes-like object. */
@@ -69,7 +70,7 @@ export function buffer(v: unknown): Uint8Array {
 /** `O&` with PyUnicode_FSConverter: str (UTF-8) or bytes, no NUL. */
 export function fsPath(v: unknown): Buffer {
   let b: Buffer
-  if (typeof v === 'string') b = Buffer.from(v, 'utf8')
+  if (typeof v === 'string') b = fsencode(v)
   else if (Buffer.isBuffer(v)) b = v
   else throw new TypeError(`expected str, bytes or os.PathLike object, not ${pyTypeName(v)}`)
   if (b.includes(0)) throw new ValueError('embedded null byte')

@@ -1,6 +1,7 @@
 // Running one socket.loop call: the fast non-blocking attempt, then a wait
 // with the socket's timeout and the caller's AbortSignal.
 import { TimeoutError, osError } from '../errors'
+import { argTypeName } from '../pytypes'
 import { SocketImpl, type socket } from '../socket'
 import {
   LoopOptions,
@@ -27,15 +28,9 @@ import {
 
 export function checkSocket(sock: unknown, fn: string): SocketImpl {
   if (!(sock instanceof SocketImpl)) {
-    throw new TypeError(`${fn}() argument 'sock' must be a socket, not ${typeName(sock)}`)
+    throw new TypeError(`${fn}() argument 'sock' must be a socket, not ${argTypeName(sock)}`)
   }
   return sock
-}
-
-export function typeName(v: unknown): string {
-  if (v === null) return 'None'
-  if (v === undefined) return 'undefined'
-  return (v as object).constructor?.name ?? typeof v
 }
 
 export function checkOptions(opts: unknown): AbortSignal | undefined {

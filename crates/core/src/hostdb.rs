@@ -15,6 +15,16 @@ fn cstring(bytes: &[u8]) -> Result<CString> {
     CString::new(bytes).map_err(|_| Error::Value("embedded null character".into()))
 }
 
+/// The bytes of a C string (empty for NULL), for names Python decodes with
+/// the file-system encoding (interface names).
+fn raw(p: *const libc::c_char) -> Vec<u8> {
+    if p.is_null() {
+        return Vec::new();
+    }
+    // SAFETY: a non-null pointer from the C library to a NUL-terminated string.
+    unsafe { CStr::from_ptr(p) }.to_bytes().to_vec()
+}
+
 fn text(p: *const libc::c_char) -> String {
     if p.is_null() {
         return String::new();
@@ -327,8 +337,8 @@ pub fn sethostname(name: &[u8]) -> Result<()> {
     Ok(())
 }
 
-/// if_nameindex(3): `(index, name)` pairs.
-pub fn if_nameindex() -> Result<Vec<(u32, String)>> {
+/// if_nameindex(3): `(index, name)` pairs, names as the kernel's bytes.
+pub fn if_nameindex() -> Result<Vec<(u32, Vec<u8>)>> {
     // SAFETY: the list is read then freed.
     let list = unsafe { libc::if_nameindex() };
     if list.is_null() {
@@ -338,7 +348,7 @@ pub fn if_nameindex() -> Result<Vec<(u32, String)>> {
     let mut p = list;
     unsafe {
         while (*p).if_index != 0 && !(*p).if_name.is_null() {
-            out.push(((*p).if_index, text((*p).if_name)));
+            out.push(((*p).if_index, raw((*p).if_name)));
             p = p.add(1);
         }
         libc::if_freenameindex(list);
@@ -353,8 +363,8 @@ pub fn if_nametoindex(name: &[u8]) -> Result<u32> {
     Ok(unsafe { libc::if_nametoindex(c.as_ptr()) })
 }
 
-/// if_indextoname(3).
-pub fn if_indextoname(index: u32) -> Result<String> {
+/// if_indextoname(3): the name as the kernel's bytes.
+pub fn if_indextoname(index: u32) -> Result<Vec<u8>> {
     // Larger than IF_NAMESIZE (16) on every platform.
     let mut buf = [0u8; 64];
     // SAFETY: buf holds more than IF_NAMESIZE bytes.
@@ -362,7 +372,7 @@ pub fn if_indextoname(index: u32) -> Result<String> {
     if p.is_null() {
         return Err(Error::last());
     }
-    Ok(text(buf.as_ptr().cast()))
+    Ok(raw(buf.as_ptr().cast()))
 }
 
 #[cfg(test)]
@@ -389,8 +399,8 @@ mod tests {
         assert_eq!(h.addrs, vec!["127.0.0.1".to_string()]);
         let lo = if_nametoindex(b"lo").unwrap();
         assert!(lo > 0);
-        assert_eq!(if_indextoname(lo).unwrap(), "lo");
-        assert!(if_nameindex().unwrap().contains(&(lo, "lo".to_string())));
+        assert_eq!(if_indextoname(lo).unwrap(), b"lo");
+        assert!(if_nameindex().unwrap().contains(&(lo, b"lo".to_vec())));
         assert_eq!(getprotobyname(b"tcp").unwrap(), Some(libc::IPPROTO_TCP));
     }
 }

@@ -236,20 +236,9 @@ pub struct Received {
     pub addr: SockAddr,
 }
 
-/// The flag that makes received fds close-on-exec, where the platform has one.
-fn cloexec_flag() -> i32 {
-    #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
-    {
-        libc::MSG_CMSG_CLOEXEC
-    }
-    #[cfg(not(any(target_os = "linux", target_os = "android", target_os = "freebsd")))]
-    {
-        0
-    }
-}
-
 /// recvmsg(2) scattering into `bufs`, with room for `ancbufsize` bytes of
-/// ancillary data. Received fds are close-on-exec.
+/// ancillary data. Received fds are inheritable, as CPython leaves them,
+/// unless `flags` has MSG_CMSG_CLOEXEC.
 pub fn recvmsg(
     fd: RawFd,
     bufs: &mut [&mut [u8]],
@@ -278,7 +267,7 @@ pub fn recvmsg(
                 msg.msg_control = control.as_mut_ptr().cast();
                 msg.msg_controllen = ancbufsize as _;
             }
-            let n = libc::recvmsg(fd, &mut msg, flags | cloexec_flag());
+            let n = libc::recvmsg(fd, &mut msg, flags);
             if n < 0 {
                 return Err(io::Error::last_os_error());
             }
@@ -291,14 +280,6 @@ pub fn recvmsg(
         std::slice::from_raw_parts(control.as_ptr().cast::<u8>(), controllen.min(ancbufsize))
     };
     let decoded = decode_control(bytes);
-    // Without MSG_CMSG_CLOEXEC, mark received fds close-on-exec right away.
-    #[cfg(not(any(target_os = "linux", target_os = "android", target_os = "freebsd")))]
-    for fd in rights(&decoded.items) {
-        let _ = crate::sys::set_inheritable(fd, false);
-    }
-    // Linux echoes MSG_CMSG_CLOEXEC in msg_flags: hide it unless the caller asked.
-    let added = cloexec_flag() & !flags;
-    let msg_flags = msg_flags & !added;
     Ok(Received {
         nbytes: n,
         items: decoded.items,
@@ -385,8 +366,21 @@ mod tests {
         let fds = rights(&r.items);
         assert_eq!(fds.len(), 1);
         assert_ne!(fds[0], b);
-        assert!(!sys::get_inheritable(fds[0]).unwrap());
+        // Inheritable, as CPython leaves received fds...
+        assert!(sys::get_inheritable(fds[0]).unwrap());
         close_rights(&r.items);
+        // ...and close-on-exec when the caller asks with MSG_CMSG_CLOEXEC.
+        #[cfg(any(target_os = "linux", target_os = "android", target_os = "freebsd"))]
+        {
+            sendmsg(a, &[b"x"], &ctrl, 0, None, Mode::Blocking).unwrap();
+            let flags = libc::MSG_CMSG_CLOEXEC;
+            let space = cmsg_space(4).unwrap();
+            let r = recvmsg(b, &mut [&mut buf[..]], space, flags, Mode::Blocking).unwrap();
+            let fds = rights(&r.items);
+            assert_eq!(fds.len(), 1);
+            assert!(!sys::get_inheritable(fds[0]).unwrap());
+            close_rights(&r.items);
+        }
         sys::close(a).unwrap();
         sys::close(b).unwrap();
     }

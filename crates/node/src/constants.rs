@@ -103,6 +103,10 @@ const COMMON: &[(&str, i64)] = table![
     INADDR_LOOPBACK,
     INADDR_BROADCAST,
     INADDR_NONE,
+    // The three errnos CPython's socket module exports (socket.EBADF, ...).
+    EBADF,
+    EAGAIN,
+    EWOULDBLOCK,
 ];
 
 #[cfg(any(target_os = "linux", target_os = "android"))]

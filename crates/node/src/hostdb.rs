@@ -4,7 +4,7 @@
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use pysocket_core::netdb::{self, Ip};
-use pysocket_core::{hostdb, Error as CoreError};
+use pysocket_core::{fsname, hostdb, Error as CoreError};
 
 use crate::error::{to_js, Js, Result};
 
@@ -78,8 +78,11 @@ pub fn getservbyport(port: u32, proto: Option<Buffer>) -> Result<Option<String>>
 }
 
 #[napi(catch_unwind)]
-pub fn gethostname() -> Result<Buffer> {
-    Ok(hostdb::gethostname().js()?.into())
+pub fn gethostname() -> Result<Utf16String> {
+    // Python's PyUnicode_DecodeFSDefault: undecodable bytes become lone surrogates.
+    Ok(Utf16String::from(fsname::decode_utf16(
+        &hostdb::gethostname().js()?,
+    )))
 }
 
 #[napi(catch_unwind)]
@@ -88,8 +91,13 @@ pub fn sethostname(name: Buffer) -> Result<()> {
 }
 
 #[napi(catch_unwind, ts_return_type = "Array<[number, string]>")]
-pub fn if_nameindex() -> Result<Vec<(u32, String)>> {
-    hostdb::if_nameindex().js()
+pub fn if_nameindex() -> Result<Vec<(u32, Utf16String)>> {
+    // Python's PyUnicode_DecodeFSDefault, as for every name from the kernel.
+    let list = hostdb::if_nameindex().js()?;
+    Ok(list
+        .into_iter()
+        .map(|(i, name)| (i, Utf16String::from(fsname::decode_utf16(&name))))
+        .collect())
 }
 
 #[napi(catch_unwind)]
@@ -98,8 +106,10 @@ pub fn if_nametoindex(name: Buffer) -> Result<u32> {
 }
 
 #[napi(catch_unwind)]
-pub fn if_indextoname(index: u32) -> Result<String> {
-    hostdb::if_indextoname(index).js()
+pub fn if_indextoname(index: u32) -> Result<Utf16String> {
+    Ok(Utf16String::from(fsname::decode_utf16(
+        &hostdb::if_indextoname(index).js()?,
+    )))
 }
 
 /// inet_aton(3): null for text it rejects.
