@@ -227,6 +227,22 @@ const SURROGATES = [
   'a\udcff',
 ]
 
+/** Whether every lone surrogate in `s` is one that surrogateescape turns into a byte. */
+function escapesOnly(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length) {
+      const d = s.charCodeAt(i + 1)
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        i++
+        continue
+      }
+    }
+    if (c >= 0xd800 && c <= 0xdfff && !(c >= 0xdc80 && c <= 0xdcff)) return false
+  }
+  return true
+}
+
 test('lone surrogates: UnicodeEncodeError in every function that takes a string', (t) => {
   const cases: Case[] = []
   for (const s of SURROGATES) {
@@ -238,7 +254,10 @@ test('lone surrogates: UnicodeEncodeError in every function that takes a string'
       moduleCase('getservbyport', [80, s]),
       moduleCase('getprotobyname', [s]),
       moduleCase('if_nametoindex', [s]),
-      moduleCase('sethostname', [s]),
+      // sethostname encodes with surrogateescape: a name whose surrogates all
+      // escape bytes would succeed and rename this machine (tests run as root),
+      // so only names that must fail are compared.
+      ...(escapesOnly(s) ? [] : [moduleCase('sethostname', [s])]),
       moduleCase('inet_aton', [s]),
       moduleCase('inet_pton', [AF_INET, s]),
       moduleCase('inet_pton', [AF_INET6, s]),
