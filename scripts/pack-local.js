@@ -7,24 +7,25 @@
 const fs = require('node:fs')
 const path = require('node:path')
 const { execFileSync } = require('node:child_process')
-const { parseTriple } = require('@napi-rs/cli')
 
 const root = path.join(__dirname, '..')
 const out = path.join(root, 'pack')
 const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'))
-const targets = pkg.napi.targets.map(parseTriple)
 
-/** This machine's target among napi.targets, as napi-rs names it. */
-function hostTarget() {
-  const libc = process.platform === 'linux' ? (glibc() ? 'gnu' : 'musl') : null
-  const name = [process.platform, process.arch, libc].filter(Boolean).join('-')
-  const t = targets.find((t) => t.platformArchABI === name)
-  if (!t) throw new Error(`pack:local: ${name} is not in package.json napi.targets`)
-  return t
+/** napi-rs's names of the targets (`linux-x64-gnu`), by the package's own mapping. */
+function targetNames() {
+  const platform = path.join(root, 'lib', 'platform.js')
+  if (!fs.existsSync(platform)) throw new Error('pack:local: run `npm run build` first')
+  const { targetName, hostName } = require(platform)
+  return { names: pkg.napi.targets.map(targetName), host: hostName() }
 }
 
-function glibc() {
-  return Boolean(process.report.getReport().header.glibcVersionRuntime)
+/** This machine's target among napi.targets. */
+function hostTarget() {
+  const { names, host } = targetNames()
+  if (!names.includes(host))
+    throw new Error(`pack:local: ${host} is not in package.json napi.targets`)
+  return host
 }
 
 /** `npm pack` of `dir` into pack/; the tarball's path. */
@@ -47,7 +48,7 @@ function copyInto(dir, files) {
 
 function main() {
   const target = hostTarget()
-  const binary = `${pkg.napi.binaryName}.${target.platformArchABI}.node`
+  const binary = `${pkg.napi.binaryName}.${target}.node`
   for (const f of ['index.js', 'index.mjs', 'binding.js', binary]) {
     if (!fs.existsSync(path.join(root, f))) {
       throw new Error(`pack:local: ${f} is missing; run \`npm run build\` first`)
@@ -58,8 +59,8 @@ function main() {
 
   // The platform package: npm/<platform>/ with the binary, as
   // `napi artifacts` lays it out before `napi prepublish` publishes it.
-  const platDir = path.join(stage, target.platformArchABI)
-  const npmDir = path.join('npm', target.platformArchABI)
+  const platDir = path.join(stage, target)
+  const npmDir = path.join('npm', target)
   copyInto(
     stage,
     fs.readdirSync(path.join(root, npmDir)).map((f) => path.join(npmDir, f)),
@@ -86,8 +87,9 @@ function main() {
     listed.filter((f) => f !== 'package.json'),
   )
   const manifest = { ...pkg, optionalDependencies: { ...pkg.optionalDependencies } }
-  for (const t of targets)
-    manifest.optionalDependencies[`${pkg.name}-${t.platformArchABI}`] = pkg.version
+  for (const name of targetNames().names) {
+    manifest.optionalDependencies[`${pkg.name}-${name}`] = pkg.version
+  }
   fs.writeFileSync(path.join(rootDir, 'package.json'), JSON.stringify(manifest, null, 2) + '\n')
 
   const tarballs = [npmPack(rootDir), npmPack(platDir)]

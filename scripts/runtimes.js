@@ -30,9 +30,13 @@ function cacheDir() {
 /** Node's own names for this machine: `linux-x64`, `darwin-arm64`. */
 const host = `${process.platform}-${process.arch}`
 
+/** Whether this is Linux on musl (Alpine): Node's and Deno's packages are glibc builds. */
+const musl = process.platform === 'linux' && !process.report.getReport().header.glibcVersionRuntime
+
 // The npm package carrying each runtime's binary on this host, and the path
 // of the binary inside it; null where the runtime ships none.
 function nodePackage(major) {
+  if (musl) return null
   if (!['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64'].includes(host)) return null
   return { spec: `node-${host}@${NODE[major]}`, bin: 'bin/node' }
 }
@@ -45,7 +49,8 @@ function bunPackage() {
     'darwin-arm64': 'darwin-aarch64',
   }
   const name = names[host]
-  return name ? { spec: `@oven/bun-${name}@${BUN}`, bin: 'bin/bun' } : null
+  if (!name || (musl && process.platform !== 'linux')) return null
+  return { spec: `@oven/bun-${name}${musl ? '-musl' : ''}@${BUN}`, bin: 'bin/bun' }
 }
 
 function denoPackage() {
@@ -56,7 +61,7 @@ function denoPackage() {
     'darwin-arm64': 'darwin-arm64',
   }
   const name = names[host]
-  return name ? { spec: `@deno/${name}@${DENO}`, bin: 'deno' } : null
+  return name && !musl ? { spec: `@deno/${name}@${DENO}`, bin: 'deno' } : null
 }
 
 /** The package's name without its version: `@deno/linux-x64-glibc`. */

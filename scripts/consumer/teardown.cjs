@@ -1,6 +1,8 @@
-// Exits while socket.loop calls wait: the poller's teardown at exit must
+// Ends while socket.loop has been used: the poller's teardown at exit must
 // close its handles without a crash (Deno's libuv emulation once made this
-// a double free). Prints `teardown ok` last.
+// a double free). `exit` as argument: process.exit() while calls still
+// wait; else every socket is closed and the process ends by itself.
+// Prints `teardown ok` last.
 'use strict'
 const socket = require('pysocket')
 ;(async () => {
@@ -12,5 +14,6 @@ const socket = require('pysocket')
   a.sendall(Buffer.from('once'))
   if (String(await got) !== 'once') throw new Error('wrong data')
   console.log('teardown ok')
-  process.exit(0)
+  if (process.argv[2] === 'exit') process.exit(0)
+  for (const s of [a, b, ...pairs.flat()]) s.close()
 })()

@@ -41,7 +41,10 @@
 //! cleanup is a plain environment cleanup hook that closes what is left.
 //! Close callbacks may run inside `uv_close` (Deno's emulation does): the
 //! teardown holds a count of its own while it closes handles, so `Shared`
-//! is freed once, after the last of them. No panic crosses into libuv: both
+//! is freed once, after the last of them. Deno's emulation also runs poll
+//! callbacks queued before `uv_close` after it, so on such a loop a closed
+//! handle's memory is kept (a leak, on that forced path only) rather than
+//! reused under them. No panic crosses into libuv: both
 //! callbacks catch them and report `PANICKED` to JavaScript.
 
 use napi::bindgen_prelude::*;
@@ -335,6 +338,8 @@ mod imp {
         /// The async cleanup hook to remove once every handle is closed
         /// (None on a loop that is not libuv's: a plain cleanup hook).
         hook: Option<sys::napi_async_cleanup_hook_handle>,
+        /// Whether the loop is libuv's (see `is_libuv_loop`).
+        libuv: bool,
     }
 
     /// One poll handle: libuv's memory (its first field is `void* data`,
@@ -394,6 +399,7 @@ mod imp {
                 sys::napi_delete_reference(env, dref);
                 return Err(napi_failed("napi_async_init"));
             }
+            let libuv = is_libuv_loop(uv_loop as usize);
             let shared = Box::into_raw(Box::new(Shared {
                 env,
                 uv_loop,
@@ -403,8 +409,9 @@ mod imp {
                 closing: 0,
                 tearing_down: false,
                 hook: None,
+                libuv,
             }));
-            let added = if is_libuv_loop(uv_loop as usize) {
+            let added = if libuv {
                 sys::napi_add_async_cleanup_hook(
                     env,
                     Some(on_teardown),
@@ -520,11 +527,19 @@ mod imp {
         (uv.close)((*h).uv, Some(on_close));
     }
 
+    /// libuv calls no callback of a handle after its close callback, so its
+    /// memory goes here. A loop that is not libuv's may (Deno's emulation
+    /// runs poll callbacks it queued before `uv_close`): there the memory
+    /// is kept, with `data` null so that `on_poll` ignores it.
     unsafe extern "C" fn on_close(raw: *mut c_void) {
         let _ = catch_unwind(AssertUnwindSafe(|| {
             let h = Box::from_raw(*(raw as *mut *mut Handle));
             let shared = h.shared;
-            free_mem(h.uv, h.words);
+            if (*shared).libuv {
+                free_mem(h.uv, h.words);
+            } else {
+                *(h.uv as *mut *mut Handle) = ptr::null_mut();
+            }
             drop(h);
             (*shared).closing -= 1;
             finish_teardown(shared);
@@ -533,14 +548,17 @@ mod imp {
 
     unsafe extern "C" fn on_poll(raw: *mut c_void, status: c_int, events: c_int) {
         let target = catch_unwind(AssertUnwindSafe(|| {
-            let h = &mut *(*(raw as *mut *mut Handle));
+            // Null once closed, on a loop that still calls back (on_close).
+            let h = (*(raw as *mut *mut Handle)).as_mut()?;
             if status < 0 {
                 // libuv stopped the handle (POLLERR).
                 h.events = 0;
             }
-            (h.shared, h.fd)
+            Some((h.shared, h.fd))
         }));
-        let Ok((shared, fd)) = target else { return };
+        let Ok(Some((shared, fd))) = target else {
+            return;
+        };
         let r = catch_unwind(AssertUnwindSafe(|| call_js(shared, fd, status, events)));
         if r.is_err() {
             let _ = catch_unwind(AssertUnwindSafe(|| call_js(shared, fd, PANICKED, 0)));
