@@ -3,7 +3,9 @@
 // package that carries the binary, so no install script runs) and is
 // installed once into a cache folder outside the project:
 // `$PYSOCKET_RUNTIMES_DIR`, else `${XDG_CACHE_HOME:-~/.cache}/pysocket-runtimes`.
-// They are never dependencies of pysocket.
+// They are never dependencies of pysocket. On Linux with musl (Alpine) only
+// the running Node and Bun's musl build are offered: Node's and Deno's npm
+// packages are glibc builds.
 //
 //   node scripts/runtimes.js          installs what is missing, prints the list
 //   require('./runtimes').runtimes()  the same, as [{ name, bin, args }]

@@ -238,7 +238,7 @@ mod imp {
 
         /// The word at `addr`, if it is mapped and aligned.
         fn word(&self, addr: usize) -> Option<usize> {
-            if addr == 0 || addr % WORD != 0 {
+            if addr == 0 || !addr.is_multiple_of(WORD) {
                 return None;
             }
             let mut buf = [0u8; WORD];
