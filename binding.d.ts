@@ -18,6 +18,13 @@ export declare class Poller {
   /** The event bits: `[READABLE, WRITABLE]`. */
   static events(): [number, number]
   /**
+   * Whether this environment's event loop is a libuv loop and the host
+   * exports libuv's poll functions: the evidence that poll handles work
+   * here. Calls no libuv function (a host may export them as stubs that
+   * abort the process).
+   */
+  static probe(): boolean
+  /**
    * Polls `fd` for `events` (READABLE | WRITABLE); 0 pauses polling but
    * keeps the handle. `keep_alive` says whether the handle keeps the
    * process alive while it polls (uv_ref / uv_unref). Calls that change

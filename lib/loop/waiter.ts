@@ -47,17 +47,24 @@ export let READABLE = 1
 export let WRITABLE = 2
 
 /**
- * libuv's poll handles where the host exposes libuv (Node, Electron), else
- * the reactor thread. `PYSOCKET_LOOP_POLLER=thread` or `=uv` forces one.
+ * The readiness mechanism of this thread, chosen once:
+ * - `PYSOCKET_LOOP_POLLER=thread`: the reactor thread.
+ * - `PYSOCKET_LOOP_POLLER=uv`: libuv's poll handles, without the probe (for
+ *   a host the probe does not recognise; under Bun this aborts the process,
+ *   whose libuv functions are stubs that panic).
+ * - otherwise libuv's poll handles where `Poller.probe()` finds that the
+ *   environment's loop is a libuv loop (Node, Electron), else the reactor
+ *   thread (Bun, Deno). The probe reads the loop's memory and calls no libuv
+ *   function; a name match on the runtime would be wrong for any host that
+ *   changes what it provides.
  */
 export function getPoller(): Readiness {
   if (poller === null) {
     const choice = process.env.PYSOCKET_LOOP_POLLER
     let p: Readiness
     let kind: 'uv' | 'thread' = 'thread'
-    if (choice === 'thread') {
-      p = nativeCall('poll', () => new native.ReactorPoller(dispatch))
-    } else {
+    const useUv = choice === 'uv' || (choice !== 'thread' && native.Poller.probe())
+    if (useUv) {
       try {
         p = new native.Poller(dispatch)
         ;[READABLE, WRITABLE] = native.Poller.events()
@@ -66,6 +73,8 @@ export function getPoller(): Readiness {
         if (choice === 'uv') throw fromNative(e)
         p = nativeCall('poll', () => new native.ReactorPoller(dispatch))
       }
+    } else {
+      p = nativeCall('poll', () => new native.ReactorPoller(dispatch))
     }
     poller = p
     pollerKind = kind

@@ -21,9 +21,30 @@
 //! the same turn (libuv polls again without blocking when 1024 fds were
 //! ready; batching measured 2.6x the epoll_ctl calls on 10,000 sockets).
 //!
+//! Which hosts get poll handles: `Poller.probe()` says whether the loop
+//! that `napi_get_uv_event_loop` gives is a libuv loop, judged from its
+//! memory alone (see `is_libuv_loop`), before any libuv function is called.
+//! Node and Electron give their libuv loop; Bun gives its own event loop
+//! and exports libuv's names as stubs that abort the process; Deno gives
+//! its napi environment and emulates a few libuv functions (one event per
+//! `uv_poll_start`, close callbacks run inside `uv_close`). JavaScript picks
+//! the reactor thread where the probe says no.
+//!
 //! Lifetimes: the per-environment state (`Shared`) lives until the
-//! environment's async cleanup hook has closed every handle; each handle's
-//! memory is freed in its close callback. No panic crosses into libuv: both
+//! environment's cleanup has closed every handle; each handle's memory is
+//! freed in its close callback. On a libuv loop the cleanup is an async
+//! cleanup hook, removed from the last close callback. On another loop
+//! (only reached by forcing `PYSOCKET_LOOP_POLLER=uv`) nothing runs the loop
+//! after the environment's cleanup hooks, and Deno frees an async hook's
+//! handle both in `napi_remove_async_cleanup_hook` and after the hook
+//! returns (a double free when the hook removes itself), so there the
+//! cleanup is a plain environment cleanup hook that closes what is left.
+//! Close callbacks may run inside `uv_close` (Deno's emulation does): the
+//! teardown holds a count of its own while it closes handles, so `Shared`
+//! is freed once, after the last of them. Deno's emulation also runs poll
+//! callbacks queued before `uv_close` after it, so on such a loop a closed
+//! handle's memory is kept (a leak, on that forced path only) rather than
+//! reused under them. No panic crosses into libuv: both
 //! callbacks catch them and report `PANICKED` to JavaScript.
 
 use napi::bindgen_prelude::*;
@@ -57,6 +78,15 @@ impl Poller {
     #[napi(catch_unwind, ts_return_type = "[number, number]")]
     pub fn events() -> (i32, i32) {
         (imp::READABLE, imp::WRITABLE)
+    }
+
+    /// Whether this environment's event loop is a libuv loop and the host
+    /// exports libuv's poll functions: the evidence that poll handles work
+    /// here. Calls no libuv function (a host may export them as stubs that
+    /// abort the process).
+    #[napi(catch_unwind)]
+    pub fn probe(env: Env) -> bool {
+        unsafe { imp::probe(env.raw()) }
     }
 
     /// Polls `fd` for `events` (READABLE | WRITABLE); 0 pauses polling but
@@ -96,6 +126,11 @@ impl Poller {
     }
 
     #[napi(catch_unwind)]
+    pub fn probe() -> bool {
+        false
+    }
+
+    #[napi(catch_unwind)]
     pub fn watch(&mut self, _fd: i32, _events: i32, _keep_alive: bool) -> Result<()> {
         Err(Error::from_reason(
             "PYSOCKET:osmsg:socket.loop is not available",
@@ -126,6 +161,21 @@ mod imp {
     pub const READABLE: c_int = 1;
     pub const WRITABLE: c_int = 2;
     const UV_POLL: c_int = 8;
+    /// `UV_HANDLE_TYPE_MAX`: every handle's `type` is below it.
+    const UV_HANDLE_TYPE_MAX: i32 = 18;
+
+    // The start of libuv's public structs, in words (uv.h): `uv_loop_t` is
+    // `void* data; unsigned int active_handles; struct uv__queue
+    // handle_queue; ...`, `uv_handle_t` is `void* data; uv_loop_t* loop;
+    // uv_handle_type type; uv_close_cb close_cb; struct uv__queue
+    // handle_queue; ...`, and a `uv__queue` is `{ next, prev }`.
+    const WORD: usize = mem::size_of::<usize>();
+    const LOOP_QUEUE: usize = 2 * WORD;
+    const HANDLE_LOOP: usize = WORD;
+    const HANDLE_TYPE: usize = 2 * WORD;
+    const HANDLE_QUEUE: usize = 4 * WORD;
+    /// How many handles of the loop's list the probe checks.
+    const PROBE_HANDLES: usize = 16;
 
     type PollCb = unsafe extern "C" fn(*mut c_void, c_int, c_int);
     type CloseCb = unsafe extern "C" fn(*mut c_void);
@@ -171,6 +221,100 @@ mod imp {
         .as_ref()
     }
 
+    /// Reads memory that may not be mapped, without faulting: the kernel
+    /// copies it into a pipe (`write` fails with EFAULT where it is not).
+    struct Peek {
+        pipe: [c_int; 2],
+    }
+
+    impl Peek {
+        fn new() -> Option<Peek> {
+            let mut pipe = [-1; 2];
+            if unsafe { libc::pipe(pipe.as_mut_ptr()) } != 0 {
+                return None;
+            }
+            Some(Peek { pipe })
+        }
+
+        /// The word at `addr`, if it is mapped and aligned.
+        fn word(&self, addr: usize) -> Option<usize> {
+            if addr == 0 || !addr.is_multiple_of(WORD) {
+                return None;
+            }
+            let mut buf = [0u8; WORD];
+            unsafe {
+                if libc::write(self.pipe[1], addr as *const c_void, WORD) != WORD as isize {
+                    return None;
+                }
+                if libc::read(self.pipe[0], buf.as_mut_ptr().cast(), WORD) != WORD as isize {
+                    return None;
+                }
+            }
+            Some(usize::from_ne_bytes(buf))
+        }
+    }
+
+    impl Drop for Peek {
+        fn drop(&mut self) {
+            unsafe {
+                libc::close(self.pipe[0]);
+                libc::close(self.pipe[1]);
+            }
+        }
+    }
+
+    /// Whether `lp` points at a libuv loop, from its memory alone: its
+    /// handle list must be libuv's circular doubly linked queue, and each
+    /// node in it must sit inside a handle whose `loop` is `lp` and whose
+    /// `type` is a handle type. Every environment of Node and Electron has
+    /// handles of its own on its loop, so the list is never empty there;
+    /// an empty one is no evidence and gives false.
+    fn is_libuv_loop(lp: usize) -> bool {
+        let Some(peek) = Peek::new() else {
+            return false;
+        };
+        let head = lp + LOOP_QUEUE;
+        let mut prev = head;
+        let Some(mut node) = peek.word(head) else {
+            return false;
+        };
+        let mut checked = 0;
+        while node != head && checked < PROBE_HANDLES {
+            let ok = (|| {
+                let back = peek.word(node + WORD)?;
+                let handle = node.checked_sub(HANDLE_QUEUE)?;
+                let owner = peek.word(handle + HANDLE_LOOP)?;
+                let ty = peek.word(handle + HANDLE_TYPE)?;
+                // `type` is an int at the start of its word.
+                let ty = i32::from_ne_bytes(ty.to_ne_bytes()[..4].try_into().ok()?);
+                (back == prev && owner == lp && (1..UV_HANDLE_TYPE_MAX).contains(&ty)).then_some(())
+            })();
+            if ok.is_none() {
+                return false;
+            }
+            checked += 1;
+            prev = node;
+            match peek.word(node) {
+                Some(next) => node = next,
+                None => return false,
+            }
+        }
+        // A list that closed on its head also has it as the head's `prev`.
+        checked > 0 && (node != head || peek.word(head + WORD) == Some(prev))
+    }
+
+    /// See `Poller::probe`.
+    pub unsafe fn probe(env: sys::napi_env) -> bool {
+        if uv().is_none() {
+            return false;
+        }
+        let mut lp = ptr::null_mut();
+        if sys::napi_get_uv_event_loop(env, &mut lp) != sys::Status::napi_ok || lp.is_null() {
+            return false;
+        }
+        is_libuv_loop(lp as usize)
+    }
+
     fn os(errno: i32) -> Error {
         Error::from_reason(format!("PYSOCKET:os:{errno}"))
     }
@@ -186,12 +330,16 @@ mod imp {
         dispatch: sys::napi_ref,
         async_ctx: sys::napi_async_context,
         handles: HashMap<i32, *mut Handle>,
-        /// Handles given to uv_close whose callback has not run yet.
+        /// Handles given to uv_close whose callback has not run yet, plus
+        /// one while the teardown is closing handles.
         closing: usize,
         /// Set once the environment is being torn down.
-        teardown: Option<sys::napi_async_cleanup_hook_handle>,
-        /// Set once the cleanup hook is registered.
-        registered: bool,
+        tearing_down: bool,
+        /// The async cleanup hook to remove once every handle is closed
+        /// (None on a loop that is not libuv's: a plain cleanup hook).
+        hook: Option<sys::napi_async_cleanup_hook_handle>,
+        /// Whether the loop is libuv's (see `is_libuv_loop`).
+        libuv: bool,
     }
 
     /// One poll handle: libuv's memory (its first field is `void* data`,
@@ -251,6 +399,7 @@ mod imp {
                 sys::napi_delete_reference(env, dref);
                 return Err(napi_failed("napi_async_init"));
             }
+            let libuv = is_libuv_loop(uv_loop as usize);
             let shared = Box::into_raw(Box::new(Shared {
                 env,
                 uv_loop,
@@ -258,18 +407,25 @@ mod imp {
                 async_ctx,
                 handles: HashMap::new(),
                 closing: 0,
-                teardown: None,
-                registered: false,
+                tearing_down: false,
+                hook: None,
+                libuv,
             }));
-            let mut hook = ptr::null_mut();
-            if sys::napi_add_async_cleanup_hook(env, Some(on_teardown), shared.cast(), &mut hook)
-                != sys::Status::napi_ok
-            {
+            let added = if libuv {
+                sys::napi_add_async_cleanup_hook(
+                    env,
+                    Some(on_teardown),
+                    shared.cast(),
+                    ptr::null_mut(),
+                )
+            } else {
+                sys::napi_add_env_cleanup_hook(env, Some(on_env_teardown), shared.cast())
+            };
+            if added != sys::Status::napi_ok {
                 drop(Box::from_raw(shared));
                 sys::napi_delete_reference(env, dref);
-                return Err(napi_failed("napi_add_async_cleanup_hook"));
+                return Err(napi_failed("adding a cleanup hook"));
             }
-            (*shared).registered = true;
             Ok(shared)
         }
     }
@@ -278,7 +434,7 @@ mod imp {
     pub unsafe fn watch(shared: *mut Shared, fd: i32, events: i32, keep_alive: bool) -> Result<()> {
         let uv = uv().expect("checked at construction");
         let s = &mut *shared;
-        if s.teardown.is_some() {
+        if s.tearing_down {
             return Err(os(libc::EBADF));
         }
         let handle = match s.handles.get(&fd) {
@@ -371,11 +527,19 @@ mod imp {
         (uv.close)((*h).uv, Some(on_close));
     }
 
+    /// libuv calls no callback of a handle after its close callback, so its
+    /// memory goes here. A loop that is not libuv's may (Deno's emulation
+    /// runs poll callbacks it queued before `uv_close`): there the memory
+    /// is kept, with `data` null so that `on_poll` ignores it.
     unsafe extern "C" fn on_close(raw: *mut c_void) {
         let _ = catch_unwind(AssertUnwindSafe(|| {
             let h = Box::from_raw(*(raw as *mut *mut Handle));
             let shared = h.shared;
-            free_mem(h.uv, h.words);
+            if (*shared).libuv {
+                free_mem(h.uv, h.words);
+            } else {
+                *(h.uv as *mut *mut Handle) = ptr::null_mut();
+            }
             drop(h);
             (*shared).closing -= 1;
             finish_teardown(shared);
@@ -384,14 +548,17 @@ mod imp {
 
     unsafe extern "C" fn on_poll(raw: *mut c_void, status: c_int, events: c_int) {
         let target = catch_unwind(AssertUnwindSafe(|| {
-            let h = &mut *(*(raw as *mut *mut Handle));
+            // Null once closed, on a loop that still calls back (on_close).
+            let h = (*(raw as *mut *mut Handle)).as_mut()?;
             if status < 0 {
                 // libuv stopped the handle (POLLERR).
                 h.events = 0;
             }
-            (h.shared, h.fd)
+            Some((h.shared, h.fd))
         }));
-        let Ok((shared, fd)) = target else { return };
+        let Ok(Some((shared, fd))) = target else {
+            return;
+        };
         let r = catch_unwind(AssertUnwindSafe(|| call_js(shared, fd, status, events)));
         if r.is_err() {
             let _ = catch_unwind(AssertUnwindSafe(|| call_js(shared, fd, PANICKED, 0)));
@@ -403,7 +570,7 @@ mod imp {
     unsafe fn call_js(shared: *mut Shared, fd: i32, status: i32, events: i32) {
         let (env, dref, ctx) = {
             let s = &*shared;
-            if s.teardown.is_some() {
+            if s.tearing_down {
                 return;
             }
             (s.env, s.dispatch, s.async_ctx)
@@ -421,28 +588,50 @@ mod imp {
         sys::napi_close_handle_scope(env, scope);
     }
 
-    /// The environment is going away: close every handle; the hook is
-    /// removed (and the state freed) once the last close callback ran.
+    /// The environment is going away (a libuv loop): close every handle;
+    /// the hook is removed (and the state freed) once the last close
+    /// callback ran, which libuv runs on a later turn of the loop.
     unsafe extern "C" fn on_teardown(hook: sys::napi_async_cleanup_hook_handle, arg: *mut c_void) {
         let _ = catch_unwind(AssertUnwindSafe(|| {
             let shared = arg as *mut Shared;
-            (*shared).teardown = Some(hook);
-            let handles: Vec<*mut Handle> = (*shared).handles.drain().map(|(_, h)| h).collect();
-            for h in handles {
-                close(shared, h);
-            }
-            finish_teardown(shared);
+            (*shared).hook = Some(hook);
+            close_all(shared);
         }));
     }
 
+    /// The environment is going away (a loop that is not libuv's): close
+    /// every handle. Nothing runs that loop afterwards, so a close callback
+    /// that has not run by the end of this hook never will, and the state
+    /// is left behind rather than freed under it.
+    unsafe extern "C" fn on_env_teardown(arg: *mut c_void) {
+        let _ = catch_unwind(AssertUnwindSafe(|| close_all(arg as *mut Shared)));
+    }
+
+    /// Closes every handle, holding a count of its own so that close
+    /// callbacks run inside `uv_close` cannot free `shared` under it.
+    unsafe fn close_all(shared: *mut Shared) {
+        (*shared).tearing_down = true;
+        (*shared).closing += 1;
+        let handles: Vec<*mut Handle> = (*shared).handles.drain().map(|(_, h)| h).collect();
+        for h in handles {
+            close(shared, h);
+        }
+        (*shared).closing -= 1;
+        finish_teardown(shared);
+    }
+
+    /// Frees the state once the environment is going away and no close
+    /// callback is outstanding; removing the async hook tells the host that
+    /// this addon's cleanup is done.
     unsafe fn finish_teardown(shared: *mut Shared) {
         let s = &mut *shared;
-        let Some(hook) = s.teardown else { return };
-        if s.closing != 0 || !s.registered {
+        if !s.tearing_down || s.closing != 0 {
             return;
         }
-        s.registered = false;
-        sys::napi_remove_async_cleanup_hook(hook);
+        let hook = s.hook.take();
         drop(Box::from_raw(shared));
+        if let Some(hook) = hook {
+            sys::napi_remove_async_cleanup_hook(hook);
+        }
     }
 }
