@@ -40,6 +40,7 @@ import {
 } from './loop/waiter'
 import { checkSocket, checkOptions, run, runFn, leave, wouldBlock, bigBuffer } from './loop/run'
 import { add_reader, remove_reader, add_writer, remove_writer } from './loop/raw'
+import { loopMmsg } from './mmsg'
 
 // ---------------------------------------------------------------------------
 // The Promise API.
@@ -577,6 +578,8 @@ export const loop = {
   sock_sendfile,
   sock_recvmsg,
   sock_sendmsg,
+  // sock_recvmmsg, sock_sendmmsg where the platform batches (Linux).
+  ...loopMmsg,
   add_reader,
   remove_reader,
   add_writer,

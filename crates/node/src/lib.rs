@@ -16,6 +16,8 @@ mod fast;
 #[cfg(test)]
 mod headers;
 mod hostdb;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod mmsg;
 mod msg;
 mod nb;
 mod netdb;
