@@ -251,9 +251,7 @@ export function sock_recvmmsg(
     const [v, size, anc] = recvArgs('sock_recvmmsg', vlen, bufsize, ancbufsize)
     const fl = cInt(flags) | C.MSG_DONTWAIT
     const signal = checkOptions(opts)
-    return runFn(s, READ, signal, () =>
-      attempt('recvmmsg', () => receive(s, v, size, anc, fl, 0)),
-    )
+    return runFn(s, READ, signal, () => attempt('recvmmsg', () => receive(s, v, size, anc, fl, 0)))
   } catch (e) {
     return Promise.reject(e)
   }
@@ -282,5 +280,7 @@ export function sock_sendmmsg(
 }
 
 /** The Promise forms, for `socket.loop` (empty where the platform has no batching). */
-export const loopMmsg: { sock_recvmmsg?: typeof sock_recvmmsg; sock_sendmmsg?: typeof sock_sendmmsg } =
-  available ? { sock_recvmmsg, sock_sendmmsg } : {}
+export const loopMmsg: {
+  sock_recvmmsg?: typeof sock_recvmmsg
+  sock_sendmmsg?: typeof sock_sendmmsg
+} = available ? { sock_recvmmsg, sock_sendmmsg } : {}
