@@ -130,8 +130,47 @@ interface Batch {
   addrs: Buffer
 }
 
+/** A tuple of primitives (an `[host, port]` address) copied, or null. */
+function primitives(v: unknown): unknown[] | null {
+  if (!Array.isArray(v)) return null
+  for (const x of v) if (typeof x === 'object' || typeof x === 'function') return null
+  return v.slice()
+}
+
+function sameItems(a: unknown[], b: unknown): boolean {
+  if (!Array.isArray(b) || a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
+}
+
+/**
+ * The last destination encoded in the current batch: a batch usually sends
+ * every message to one address, which is then checked and encoded once.
+ * Only IPv4/IPv6 tuples of primitives are remembered (compared by value), so
+ * a mutated address is never mistaken for the one before; each batch starts
+ * afresh, so a host name is resolved once per call, as CPython would for
+ * each sendmsg.
+ */
+const cached = {
+  family: -1,
+  key: null as unknown[] | null,
+  sa: null as Buffer | null,
+  encode(s: SocketImpl, address: unknown, fn: string): Buffer {
+    if (this.key !== null && this.family === s.family && sameItems(this.key, address)) {
+      return this.sa as Buffer
+    }
+    const sa = encodeAddress(s.family, address, fn, s)
+    this.family = s.family
+    const inet = s.family === C.AF_INET || s.family === C.AF_INET6
+    this.key = inet ? primitives(address) : null
+    this.sa = sa
+    return sa
+  },
+}
+
 function batchOf(s: SocketImpl, fn: string, messages: unknown): Batch {
   const list = fast(messages, `${fn}() argument 1 must be an iterable`)
+  cached.key = null
   const perMsg: number[] = []
   const itemMeta: number[] = []
   const bufs: Uint8Array[] = []
@@ -151,8 +190,7 @@ function batchOf(s: SocketImpl, fn: string, messages: unknown): Batch {
       `message ${i} ancdata`,
     )
     const fl = flags === undefined || flags === null ? 0 : cInt(flags)
-    const sa =
-      address === undefined || address === null ? null : encodeAddress(s.family, address, fn, s)
+    const sa = address === undefined || address === null ? null : cached.encode(s, address, fn)
     perMsg.push(parts.bufs.length, parts.data.length, fl, sa === null ? 0 : sa.length)
     for (const b of parts.bufs) bufs.push(b)
     for (const d of parts.data) anc.push(d)
