@@ -116,6 +116,8 @@ pub fn recvmmsg(
         unsafe { std::slice::from_raw_parts(control.as_ptr().cast::<u8>(), ctrl_bytes) };
     let mut out = Vec::with_capacity(n);
     for (i, h) in hdrs.iter().take(n).enumerate() {
+        // msg_controllen is size_t on glibc, socklen_t on musl.
+        #[allow(clippy::unnecessary_cast)]
         let clen = (h.msg_hdr.msg_controllen as usize).min(ancbufsize);
         let decoded = if ancbufsize > 0 {
             msg::decode_control(&ctrl[i * space..i * space + clen])
@@ -223,7 +225,10 @@ mod tests {
     fn udp_pair() -> (RawFd, RawFd, SockAddr) {
         let a = sys::socket(libc::AF_INET, libc::SOCK_DGRAM, 0).unwrap();
         let b = sys::socket(libc::AF_INET, libc::SOCK_DGRAM, 0).unwrap();
-        let lo: SockAddr = "127.0.0.1:0".parse::<std::net::SocketAddr>().unwrap().into();
+        let lo: SockAddr = "127.0.0.1:0"
+            .parse::<std::net::SocketAddr>()
+            .unwrap()
+            .into();
         sys::bind(b, &lo).unwrap();
         let to = sys::getsockname(b).unwrap();
         (a, b, to)

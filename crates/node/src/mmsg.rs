@@ -116,7 +116,9 @@ pub fn mmsg_max_vlen() -> u32 {
 }
 
 fn layout_error() -> napi::Error {
-    to_js(CoreError::Value("sendmmsg: inconsistent batch layout".into()))
+    to_js(CoreError::Value(
+        "sendmmsg: inconsistent batch layout".into(),
+    ))
 }
 
 /// sendmmsg of `count` messages. `layout` holds `[nbufs, nanc, flags,
