@@ -10,7 +10,7 @@ const { execFileSync } = require('node:child_process')
 const path = require('node:path')
 const c = require('../common')
 
-const ITERS = Number(process.env.PYSOCKET_BENCH_ERR_ITERS || 200000)
+const ITERS = Number(process.env.PYSOCKET_BENCH_ERR_ITERS || 100000)
 const WARMUP = ITERS >> 3
 const BATCH = 1000
 

@@ -15,7 +15,7 @@ const path = require('node:path')
 const os = require('node:os')
 const c = require('../common')
 
-const N = Number(process.env.PYSOCKET_BENCH_MMSG_N || 200000)
+const N = Number(process.env.PYSOCKET_BENCH_MMSG_N || 100000)
 const BURST = 1024
 const INDEX = path.join(c.ROOT, 'index.js')
 
