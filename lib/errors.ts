@@ -207,9 +207,23 @@ export function osError(errno: number, syscall?: string): OSError {
  */
 export type NativeFailure = number | [kind: string, payload: number | string | null]
 
+/** What `fromNative` gives for "would block" while `quiet.wouldBlock` is set. */
+export const WOULD_BLOCK: unique symbol = Symbol('would block')
+
+/**
+ * Set by `loop`'s one-off attempts of a synchronous method (sock_recvmsg,
+ * sock_sendmsg), which only want to know that the call would block: then
+ * EAGAIN/EWOULDBLOCK comes out of `fromNative` as `WOULD_BLOCK`, and no
+ * exception is built for it.
+ */
+export const quiet = { wouldBlock: false }
+
 /** Turns an error thrown by the addon into Python's exception. */
 export function fromNative(e: unknown, syscall?: string): unknown {
-  if (typeof e === 'number') return osError(e, syscall)
+  if (typeof e === 'number') {
+    if (quiet.wouldBlock && (e === EAGAIN || e === EWOULDBLOCK)) return WOULD_BLOCK
+    return osError(e, syscall)
+  }
   if (!Array.isArray(e) || e.length !== 2 || typeof e[0] !== 'string') return e
   const [kind, payload] = e as [string, unknown]
   switch (kind) {

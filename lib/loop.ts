@@ -17,7 +17,7 @@ import { fstatSync, read as fsRead } from 'node:fs'
 import { isIP } from 'node:net'
 import { bytesLike, cInt, index, ssize, writable } from './args'
 import { encodeAddress } from './address'
-import { BlockingIOError, OSError, ValueError, osError } from './errors'
+import { BlockingIOError, OSError, ValueError, WOULD_BLOCK, osError, quiet } from './errors'
 import { SocketImpl, type socket, shrink } from './socket'
 import * as C from './constants'
 import { getaddrinfoAsync, getnameinfoAsync } from './netdb_async'
@@ -463,12 +463,16 @@ function seekFile(file: unknown, pos: number): void {
 function attemptSync<T>(s: SocketImpl, f: () => T): T | typeof AGAIN {
   const saved = s._t
   s._t = 0
+  // "Would block" then arrives as WOULD_BLOCK, with no exception built.
+  quiet.wouldBlock = true
   try {
     return f()
   } catch (e) {
+    if (e === WOULD_BLOCK) return empty()
     if (e instanceof BlockingIOError && e.errno !== null && wouldBlock(e.errno)) return empty()
     throw e
   } finally {
+    quiet.wouldBlock = false
     s._t = saved
   }
 }
@@ -542,12 +546,15 @@ export function sock_sendmsg(
     const sendmsg = method(s, 'sendmsg')
     const fl = cInt(flags) | C.MSG_DONTWAIT
     const signal = checkOptions(opts)
-    const anc = ancdata
+    // Iterables are read once, here: an attempt may be repeated when the
+    // socket is writable, and no user code runs inside an attempt.
+    const bufs = Array.isArray(buffers) || !isIterable(buffers) ? buffers : Array.from(buffers)
+    const anc = Array.isArray(ancdata) ? ancdata : Array.from(ancdata as Iterable<unknown>)
     return runFn(s, WRITE, signal, () =>
       attemptSync(s, () =>
         address === undefined
-          ? sendmsg.call(s, buffers, anc, fl)
-          : sendmsg.call(s, buffers, anc, fl, address),
+          ? sendmsg.call(s, bufs, anc, fl)
+          : sendmsg.call(s, bufs, anc, fl, address),
       ),
     )
   } catch (e) {
