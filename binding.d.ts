@@ -213,6 +213,9 @@ export declare function isOpen(fd: number): boolean
 
 export declare function listen(fd: number, backlog: number): void
 
+/** The most messages one recvmmsg/sendmmsg call takes. */
+export declare function mmsgMaxVlen(): number
+
 export declare function nonblockFlag(): number
 
 /** A socket object of this environment took ownership of `fd`. */
@@ -236,6 +239,14 @@ export declare function recvfromInto(fd: number, buf: Uint8Array, nbytes: number
 /** recv into the first `nbytes` of `buf`; returns the count received. */
 export declare function recvInto(fd: number, buf: Uint8Array, nbytes: number, flags: number, timeout: number): number
 
+/**
+ * recvmmsg of up to `vlen` messages, message `i` into
+ * `data[i * bufsize..][..bufsize]`. `counts` receives
+ * `[nbytes, msg_flags, malformed]` per message; returns
+ * `[address, ancdata | null, ...]`, two entries per message received.
+ */
+export declare function recvmmsg(fd: number, data: Uint8Array, bufsize: number, vlen: number, ancbufsize: number, flags: number, timeout: number, counts: Int32Array): Array<unknown>
+
 /** recvmsg into `bufs`: `[nbytes, [[level, type, data]...], msg_flags, address, malformed]`. */
 export declare function recvmsgInto(fd: number, bufs: Array<Uint8Array>, ancbufsize: number, flags: number, timeout: number): [number, Array<[number, number, Buffer]>, number, unknown, boolean]
 
@@ -251,6 +262,14 @@ export declare function sendall(fd: number, data: Uint8Array, flags: number, tim
 
 /** sendfile from `file` at `offset`; `count` negative for all. Returns the bytes sent. */
 export declare function sendfile(sock: number, file: number, offset: number, count: number, timeout: number): number
+
+/**
+ * sendmmsg of `count` messages. `layout` holds `[nbufs, nanc, flags,
+ * addrlen]` per message, then `[level, type]` per ancillary item; `bufs`
+ * and `anc` are every message's buffers and item data in order, `addrs`
+ * the encoded destinations one after another. Returns how many were sent.
+ */
+export declare function sendmmsg(fd: number, count: number, layout: Int32Array, bufs: Array<Uint8Array>, anc: Array<Uint8Array>, addrs: Uint8Array, flags: number, timeout: number): number
 
 /** sendmsg: `ancMeta` holds `[level, type]` per item of `ancData`. */
 export declare function sendmsg(fd: number, bufs: Array<Uint8Array>, ancMeta: Array<number>, ancData: Array<Uint8Array>, flags: number, addr: Uint8Array | undefined | null, timeout: number): number

@@ -12,6 +12,7 @@ export type { Address } from './lib/address';
 export { BDADDR_ANY, BDADDR_LOCAL, get_local_cid, SystemError } from './lib/family';
 export type { AfalgOptions } from './lib/family';
 import './lib/msg';
+import './lib/mmsg';
 import './lib/sendfile';
 import './lib/makefile';
 export { send_fds, recv_fds, CMSG_LEN, CMSG_SPACE } from './lib/msg';

@@ -41,9 +41,12 @@ test('random sockaddr bytes of every family decode or raise ValueError', (t) => 
         try {
           native.decodeAddressOn(raw, withFd ? probe.fileno() : -1)
         } catch (e) {
-          // Only CPython's decoding refusals (Bluetooth protocol, TIPC type).
-          return /PYSOCKET:value:(Unknown Bluetooth protocol|Invalid address type)/.test(
-            String((e as Error).message),
+          // Only CPython's decoding refusals (Bluetooth protocol, TIPC type),
+          // thrown by the addon as the value ['value', message].
+          return (
+            Array.isArray(e) &&
+            e[0] === 'value' &&
+            /^(Unknown Bluetooth protocol|Invalid address type)/.test(String(e[1]))
           )
         }
         return true

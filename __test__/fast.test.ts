@@ -1,3 +1,5 @@
+import os from 'node:os'
+
 import test from 'ava'
 
 import * as socket from '../index'
@@ -59,4 +61,50 @@ test('a closed socket gives EBADF through the fast path', (t) => {
     instanceOf: socket.OSError,
     message: '[Errno 9] Bad file descriptor',
   })
+})
+
+test('the fast path returns -errno for a failed syscall instead of throwing', (t) => {
+  const [a, b] = socket.socketpair()
+  using _a = a
+  using _b = b
+  a.setblocking(false)
+  t.is(fast.fastRecvInto(a.fileno(), Buffer.alloc(4), 4, 0, 0), -os.constants.errno.EAGAIN)
+})
+
+test('an empty non-blocking read raises BlockingIOError built once, without frames', (t) => {
+  const [a, b] = socket.socketpair()
+  using _a = a
+  using _b = b
+  a.setblocking(false)
+  const err = t.throws(() => a.recv_into(Buffer.alloc(4))) as socket.OSError
+  t.true(err instanceof socket.BlockingIOError)
+  t.is(err.errno, os.constants.errno.EAGAIN)
+  t.is(err.message, `[Errno ${os.constants.errno.EAGAIN}] Resource temporarily unavailable`)
+  t.is(err.code, 'EAGAIN')
+  t.is(err.syscall, 'recv')
+  t.is(err.stack, `BlockingIOError: ${err.message}`)
+  // The stack limit is restored: other errors keep their frames.
+  t.true(new Error('x').stack!.split('\n').length > 1)
+  a.close()
+  const bad = t.throws(() => a.recv(1)) as socket.OSError
+  t.true(bad.stack!.split('\n').length > 1)
+})
+
+test('errors other than an errno cross the addon as [kind, payload] values', (t) => {
+  const [a, b] = socket.socketpair()
+  using _a = a
+  using _b = b
+  a.settimeout(0.01)
+  // A deadline: the addon throws ['timeout', null], Python's TimeoutError.
+  t.throws(() => a.recv_into(Buffer.alloc(1)), {
+    instanceOf: socket.TimeoutError,
+    message: 'timed out',
+  })
+  let raw: unknown
+  try {
+    fast.fastRecvInto(a.fileno(), Buffer.alloc(1), 1, 0, 0.01)
+  } catch (e) {
+    raw = e
+  }
+  t.deepEqual(raw, ['timeout', null])
 })

@@ -100,3 +100,32 @@ test('sock_sendfile sends a file over TCP', async (t) => {
     rmSync(dir, { recursive: true })
   }
 })
+
+test('sock_sendmsg that has to wait reads a generator of buffers once', async (t) => {
+  const [a, b] = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+  using _a = a
+  using _b = b
+  a.setblocking(false)
+  // Fill a's send buffer, so that the first attempt would block.
+  let queued = 0
+  for (;;) {
+    try {
+      queued += a.send(Buffer.alloc(65536))
+    } catch (e) {
+      t.true(e instanceof socket.BlockingIOError)
+      break
+    }
+  }
+  function* parts() {
+    yield Buffer.from('he')
+    yield Buffer.from('llo')
+  }
+  const sent = loop.sock_sendmsg(a, parts())
+  // Drain b until the message has come through.
+  let got = Buffer.alloc(0)
+  while (got.length < queued + 5) {
+    got = Buffer.concat([got, await loop.sock_recv(b, 1 << 20)])
+  }
+  t.is(await sent, 5)
+  t.is(got.subarray(queued).toString(), 'hello')
+})

@@ -293,7 +293,8 @@ test('detach() rejects pending calls and keeps the fd open', async (t) => {
   b.close()
 })
 
-test('the event loop keeps running while a recv waits 1 s', async (t) => {
+// Serial: a concurrent test's execFileSync (python3) would block the loop too.
+test.serial('the event loop keeps running while a recv waits 1 s', async (t) => {
   const [a, b] = socket.socketpair()
   let ticks = 0
   const iv = setInterval(() => ticks++, 20)

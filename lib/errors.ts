@@ -1,5 +1,6 @@
 // Python's exception classes with CPython's messages, and the translation of
-// the addon's error wire format (`PYSOCKET:<kind>:<payload>`).
+// the errors the addon throws as values (see crates/node/src/error.rs): an
+// errno as a number, any other kind as `[kind, payload]`.
 import { constants } from 'node:os'
 
 import native = require('./native')
@@ -165,33 +166,73 @@ for (const [cls, names] of bySubclass) {
   }
 }
 
+const EAGAIN = libcErrnos.get('EAGAIN')
+const EWOULDBLOCK = libcErrnos.get('EWOULDBLOCK')
+
 function subclassFor(errno: number): OSErrorClass | undefined {
   return subclassByErrno.get(errno)
 }
 
-/** OSError for an errno with the C library's text. */
+/**
+ * OSError for an errno with the C library's text.
+ *
+ * "Would block" (EAGAIN/EWOULDBLOCK) is the flow control of non-blocking
+ * sockets, raised and caught on every empty read of a selector loop, so its
+ * BlockingIOError is made without capturing stack frames (`e.stack` is the
+ * message line alone): V8 captures a stack eagerly, which costs several times
+ * the rest of the failure. Every other error has the usual stack.
+ */
 export function osError(errno: number, syscall?: string): OSError {
-  const e = new OSError(errno, strerror(errno))
+  // The PEP 3151 subclass directly: one constructor call.
+  const cls = subclassFor(errno) ?? OSError
+  let e: OSError
+  if (errno === EAGAIN || errno === EWOULDBLOCK) {
+    const limit = Error.stackTraceLimit
+    Error.stackTraceLimit = 0
+    try {
+      e = new cls(errno, strerror(errno))
+    } finally {
+      Error.stackTraceLimit = limit
+    }
+  } else {
+    e = new cls(errno, strerror(errno))
+  }
   if (syscall !== undefined) e.syscall = syscall
   return e
 }
 
-const WIRE = /^PYSOCKET:(\w+):([\s\S]*)$/
+/**
+ * What the addon throws for a failure (crates/node/src/error.rs): an errno
+ * as the number itself, any other kind as `[kind, payload]`.
+ */
+export type NativeFailure = number | [kind: string, payload: number | string | null]
+
+/** What `fromNative` gives for "would block" while `quiet.wouldBlock` is set. */
+export const WOULD_BLOCK: unique symbol = Symbol('would block')
+
+/**
+ * Set by `loop`'s one-off attempts of a synchronous method (sock_recvmsg,
+ * sock_sendmsg), which only want to know that the call would block: then
+ * EAGAIN/EWOULDBLOCK comes out of `fromNative` as `WOULD_BLOCK`, and no
+ * exception is built for it.
+ */
+export const quiet = { wouldBlock: false }
 
 /** Turns an error thrown by the addon into Python's exception. */
 export function fromNative(e: unknown, syscall?: string): unknown {
-  const m = e instanceof Error ? WIRE.exec(e.message) : null
-  if (!m) return e
-  const [, kind, payload] = m
+  if (typeof e === 'number') {
+    if (quiet.wouldBlock && (e === EAGAIN || e === EWOULDBLOCK)) return WOULD_BLOCK
+    return osError(e, syscall)
+  }
+  if (!Array.isArray(e) || e.length !== 2 || typeof e[0] !== 'string') return e
+  const [kind, payload] = e as [string, unknown]
   switch (kind) {
-    case 'os':
-      return osError(Number(payload), syscall)
     case 'gai': {
-      const code = Number(payload)
+      const code = payload as number
       return new gaierror(code, native.gaiStrerror(code))
     }
     case 'herror': {
-      const code = Number(payload)
+      const code = payload as number
       return new herror(code, native.hstrerror(code))
     }
     case 'timeout':
@@ -199,9 +240,9 @@ export function fromNative(e: unknown, syscall?: string): unknown {
     case 'osmsg':
       return new OSError(payload)
     case 'value':
-      return new ValueError(payload)
+      return new ValueError(payload as string)
     case 'overflow':
-      return new OverflowError(payload)
+      return new OverflowError(payload as string)
   }
   return e
 }

@@ -17,7 +17,7 @@ import { fstatSync, read as fsRead } from 'node:fs'
 import { isIP } from 'node:net'
 import { bytesLike, cInt, index, ssize, writable } from './args'
 import { encodeAddress } from './address'
-import { BlockingIOError, OSError, ValueError, osError } from './errors'
+import { BlockingIOError, OSError, ValueError, WOULD_BLOCK, osError, quiet } from './errors'
 import { UnsupportedOperation } from './io'
 import { SocketImpl, type socket, shrink } from './socket'
 import * as C from './constants'
@@ -45,6 +45,7 @@ import { AcceptOp, RecvIntoOp, SendallOp } from './loop/ops'
 import { sock_stream } from './stream'
 import { sock_messages } from './messages'
 import { sock_serve } from './serve'
+import { loopMmsg } from './mmsg'
 
 // ---------------------------------------------------------------------------
 // The Promise API.
@@ -468,12 +469,16 @@ function seekFile(file: unknown, pos: number): void {
 function attemptSync<T>(s: SocketImpl, f: () => T): T | typeof AGAIN {
   const saved = s._t
   s._t = 0
+  // "Would block" then arrives as WOULD_BLOCK, with no exception built.
+  quiet.wouldBlock = true
   try {
     return f()
   } catch (e) {
+    if (e === WOULD_BLOCK) return empty()
     if (e instanceof BlockingIOError && e.errno !== null && wouldBlock(e.errno)) return empty()
     throw e
   } finally {
+    quiet.wouldBlock = false
     s._t = saved
   }
 }
@@ -547,12 +552,15 @@ export function sock_sendmsg(
     const sendmsg = method(s, 'sendmsg')
     const fl = cInt(flags) | C.MSG_DONTWAIT
     const signal = checkOptions(opts)
-    const anc = ancdata
+    // Iterables are read once, here: an attempt may be repeated when the
+    // socket is writable, and no user code runs inside an attempt.
+    const bufs = Array.isArray(buffers) || !isIterable(buffers) ? buffers : Array.from(buffers)
+    const anc = Array.isArray(ancdata) ? ancdata : Array.from(ancdata as Iterable<unknown>)
     return runFn(s, WRITE, signal, () =>
       attemptSync(s, () =>
         address === undefined
-          ? sendmsg.call(s, buffers, anc, fl)
-          : sendmsg.call(s, buffers, anc, fl, address),
+          ? sendmsg.call(s, bufs, anc, fl)
+          : sendmsg.call(s, bufs, anc, fl, address),
       ),
     )
   } catch (e) {
@@ -586,6 +594,8 @@ export const loop = {
   sock_stream,
   sock_messages,
   sock_serve,
+  // sock_recvmmsg, sock_sendmmsg where the platform batches (Linux).
+  ...loopMmsg,
   add_reader,
   remove_reader,
   add_writer,

@@ -39,8 +39,7 @@ declare module './socket' {
 // CPython's SOCKLEN_T_LIMIT.
 const SOCKLEN_T_LIMIT = 2 ** 31 - 1
 const INT_MAX = 2 ** 31 - 1
-const MALFORMED = 'received malformed or improperly-truncated ancillary data'
-const ANC_ITEM = '[sendmsg() ancillary data items]() argument'
+export const MALFORMED = 'received malformed or improperly-truncated ancillary data'
 
 function isIterable(v: unknown): v is Iterable<unknown> {
   return (
@@ -51,7 +50,7 @@ function isIterable(v: unknown): v is Iterable<unknown> {
 }
 
 /** PySequence_Fast: the items of an iterable, or TypeError(message). */
-function fast(v: unknown, message: string): unknown[] {
+export function fast(v: unknown, message: string): unknown[] {
   if (Array.isArray(v)) return v
   if (!isIterable(v)) throw new TypeError(message)
   return Array.from(v)
@@ -65,7 +64,7 @@ function asSequence(v: unknown): unknown[] | null {
   return null
 }
 
-function argCount(fn: string, n: number, min: number, max: number): void {
+export function argCount(fn: string, n: number, min: number, max: number): void {
   if (n < min) {
     throw new TypeError(
       `${fn}() takes at least ${min} argument${min === 1 ? '' : 's'} (${n} given)`,
@@ -74,10 +73,53 @@ function argCount(fn: string, n: number, min: number, max: number): void {
   if (n > max) throw new TypeError(`${fn}() takes at most ${max} arguments (${n} given)`)
 }
 
-function given(args: IArguments): number {
+export function given(args: IArguments): number {
   let n = args.length
   while (n > 0 && args[n - 1] === undefined) n--
   return n
+}
+
+/** The checked buffers and ancillary items of one message to send. */
+export interface MessageParts {
+  bufs: Uint8Array[]
+  /** `[level, type]` per item of `data`. */
+  meta: number[]
+  data: Uint8Array[]
+}
+
+/**
+ * Checks and converts a message's `buffers` and `ancdata` as CPython's
+ * sendmsg does (`fn` names the function in messages; `bufArg`/`ancArg` name
+ * the arguments, `'argument 1'` for sendmsg).
+ */
+export function messageParts(
+  fn: string,
+  buffers: unknown,
+  ancdata: unknown,
+  bufArg: string,
+  ancArg: string,
+): MessageParts {
+  const parts = fast(buffers, `${fn}() ${bufArg} must be an iterable`)
+  if (parts.length > INT_MAX) throw new OSError(`${fn}() ${bufArg} is too long`)
+  const bufs = parts.map((p) => bytesLike(p))
+  const meta: number[] = []
+  const data: Uint8Array[] = []
+  if (ancdata !== undefined) {
+    const label = `[${fn}() ancillary data items]() argument`
+    for (const item of fast(ancdata, `${fn}() ${ancArg} must be an iterable`)) {
+      const seq = asSequence(item)
+      if (seq === null)
+        throw new TypeError(
+          `${label} must be 3-item sequence, not ${item === null || item === undefined ? 'None' : pyTypeName(item)}`,
+        )
+      if (seq.length !== 3) {
+        throw new TypeError(`${label} must be sequence of length 3, not ${seq.length}`)
+      }
+      meta.push(cInt(seq[0]), cInt(seq[1]))
+      data.push(bytesLike(seq[2]))
+    }
+  }
+  return { bufs, meta, data }
 }
 
 SocketImpl.prototype.sendmsg = function sendmsg(
@@ -93,25 +135,7 @@ SocketImpl.prototype.sendmsg = function sendmsg(
     address === undefined || address === null
       ? null
       : encodeAddress(this.family, address, 'sendmsg')
-  const parts = fast(buffers, 'sendmsg() argument 1 must be an iterable')
-  if (parts.length > INT_MAX) throw new OSError('sendmsg() argument 1 is too long')
-  const bufs = parts.map((p) => bytesLike(p))
-  const meta: number[] = []
-  const data: Uint8Array[] = []
-  if (ancdata !== undefined) {
-    for (const item of fast(ancdata, 'sendmsg() argument 2 must be an iterable')) {
-      const seq = asSequence(item)
-      if (seq === null)
-        throw new TypeError(
-          `${ANC_ITEM} must be 3-item sequence, not ${item === null || item === undefined ? 'None' : pyTypeName(item)}`,
-        )
-      if (seq.length !== 3) {
-        throw new TypeError(`${ANC_ITEM} must be sequence of length 3, not ${seq.length}`)
-      }
-      meta.push(cInt(seq[0]), cInt(seq[1]))
-      data.push(bytesLike(seq[2]))
-    }
-  }
+  const { bufs, meta, data } = messageParts('sendmsg', buffers, ancdata, 'argument 1', 'argument 2')
   if (bufs.length === 1 && data.length <= 1) {
     // One buffer and at most one item (send_fds): no arrays for the addon to walk.
     const d = data.length === 1 ? data[0] : null
@@ -125,7 +149,7 @@ SocketImpl.prototype.sendmsg = function sendmsg(
 }
 
 /** A buffer of `size` bytes, or MemoryError where Node cannot make one. */
-function allocate(size: number): Buffer {
+export function allocate(size: number): Buffer {
   try {
     return Buffer.allocUnsafe(size)
   } catch (e) {
@@ -135,7 +159,7 @@ function allocate(size: number): Buffer {
 }
 
 /** The checked ancbufsize, as CPython's sock_recvmsg_guts. */
-function ancSize(ancbufsize: number): number {
+export function ancSize(ancbufsize: number): number {
   if (ancbufsize < 0 || ancbufsize > SOCKLEN_T_LIMIT) {
     throw new ValueError('invalid ancillary data buffer length')
   }

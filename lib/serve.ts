@@ -11,7 +11,7 @@ import type { socket } from './socket'
 import * as C from './constants'
 import { READ } from './loop/waiter'
 import { checkSocket, run } from './loop/run'
-import { AcceptOp } from './loop/accept'
+import { AcceptOp } from './loop/ops'
 import {
   SocketStream,
   type SocketStreamOptions,

@@ -371,13 +371,15 @@ export class SocketImpl {
     // CPython makes no syscall for an empty read.
     if (size === 0) return Buffer.alloc(0)
     const buf = alloc(size)
-    // The data path calls the addon inline, without nativeCall's closure.
+    // The data path calls the addon inline, without nativeCall's closure;
+    // an errno comes back as -errno (see lib/fast.ts).
     let n: number
     try {
       n = fast.fastRecvInto(this._fd, buf, size, fl, this._t)
     } catch (e) {
       throw fromNative(e, 'recv')
     }
+    if (n < 0) throw osError(-n, 'recv')
     return shrink(buf, n)
   }
 
@@ -400,11 +402,14 @@ export class SocketImpl {
     if (n === 0) n = view.byteLength
     if (view.byteLength < n) throw new ValueError('buffer too small for requested bytes')
     if (n === 0) return 0
+    let got: number
     try {
-      return fast.fastRecvInto(this._fd, view, n, fl, this._t)
+      got = fast.fastRecvInto(this._fd, view, n, fl, this._t)
     } catch (e) {
       throw fromNative(e, 'recv')
     }
+    if (got < 0) throw osError(-got, 'recv')
+    return got
   }
 
   recvfrom_into(
@@ -424,11 +429,14 @@ export class SocketImpl {
   send(data: ArrayBufferView | ArrayBuffer, flags: number = 0): number {
     const buf = bytesLike(data)
     const fl = cInt(flags)
+    let sent: number
     try {
-      return fast.fastSend(this._fd, buf, fl, this._t)
+      sent = fast.fastSend(this._fd, buf, fl, this._t)
     } catch (e) {
       throw fromNative(e, 'send')
     }
+    if (sent < 0) throw osError(-sent, 'send')
+    return sent
   }
 
   /** Sends all of `data`; one timeout covers the whole call. */

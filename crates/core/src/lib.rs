@@ -11,6 +11,8 @@ pub mod fsname;
 pub mod hostdb;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub mod kernel;
+#[cfg(any(target_os = "linux", target_os = "android"))]
+pub mod mmsg;
 pub mod msg;
 pub mod nb;
 pub mod netdb;

@@ -122,6 +122,8 @@ const PLATFORM: &[(&str, i64)] = table![
     SO_MARK,
     TCP_KEEPIDLE,
     TCP_CORK,
+    UDP_SEGMENT,
+    UDP_GRO,
     TCP_INFO,
     TCP_QUICKACK,
     TCP_USER_TIMEOUT,

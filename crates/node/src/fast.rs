@@ -3,10 +3,12 @@
 //! every call (thread-local and mutex bookkeeping, a heap allocation for a
 //! borrowed buffer), which costs more than the rest of the glue together on
 //! a one-byte ping-pong; these go from the arguments straight to the core
-//! syscall. Same arguments, results and error wire format as
-//! `socket::recv_into` / `socket::send`; the TypeScript layer has already
-//! checked the arguments, but anything else still gets an exception, never a
-//! crash.
+//! syscall. Same arguments and results as `socket::recv_into` /
+//! `socket::send`, except that an errno comes back as `-errno` rather than
+//! thrown (the TypeScript layer throws the Python exception: one throw, one
+//! stack capture); other errors are thrown as values (`error::throw_core`).
+//! The TypeScript layer has already checked the arguments, but anything else
+//! still gets an exception, never a crash.
 
 use std::ffi::c_void;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -14,15 +16,13 @@ use std::ptr;
 
 use napi::bindgen_prelude::*;
 use napi::{sys, JsError};
-use napi_derive::napi;
-use pysocket_core::{sys as core, Mode};
+use pysocket_core::{sys as core, Error as CoreError, Mode};
 
-use crate::error::to_js;
+use crate::error::throw_core;
 
 /// Adds `fastRecvInto(fd, view, nbytes, flags, timeout)` and
 /// `fastSend(fd, view, flags, timeout)` to the module's exports.
-#[napi(module_exports)]
-pub fn fast_exports(mut exports: Object, env: Env) -> Result<()> {
+pub fn add_exports(exports: &mut Object, env: &Env) -> Result<()> {
     exports.set_named_property(
         "fastRecvInto",
         env.create_function::<(), i64>("fastRecvInto", recv_into)?,
@@ -116,26 +116,34 @@ unsafe fn bytes<'a>(env: sys::napi_env, v: sys::napi_value) -> Result<&'a mut [u
     Ok(std::slice::from_raw_parts_mut(data.cast::<u8>(), len))
 }
 
-/// Runs a callback body, turning errors and panics into a JS exception.
-unsafe fn run(env: sys::napi_env, body: impl FnOnce() -> Result<usize>) -> sys::napi_value {
+/// Runs a callback body: the count, `-errno`, or a thrown exception for bad
+/// arguments, other errors and panics.
+unsafe fn run(
+    env: sys::napi_env,
+    body: impl FnOnce() -> Result<pysocket_core::Result<usize>>,
+) -> sys::napi_value {
     let result = match catch_unwind(AssertUnwindSafe(body)) {
         Ok(r) => r,
         Err(_) => Err(Error::from_reason("pysocket: panic in a fast-path call")),
     };
-    match result {
-        Ok(n) => {
-            let mut out = ptr::null_mut();
-            // A count fits an i64 (and a JS number) exactly: it is at most a buffer's length.
-            if sys::napi_create_int64(env, n as i64, &mut out) == sys::Status::napi_ok {
-                out
-            } else {
-                ptr::null_mut()
-            }
+    // A count fits an i64 (and a JS number) exactly: it is at most a buffer's length.
+    let number = match result {
+        Ok(Ok(n)) => n as i64,
+        Ok(Err(CoreError::Os(errno))) => -i64::from(errno),
+        Ok(Err(e)) => {
+            throw_core(env, &e);
+            return ptr::null_mut();
         }
         Err(e) => {
             JsError::from(e).throw_into(env);
-            ptr::null_mut()
+            return ptr::null_mut();
         }
+    };
+    let mut out = ptr::null_mut();
+    if sys::napi_create_int64(env, number, &mut out) == sys::Status::napi_ok {
+        out
+    } else {
+        ptr::null_mut()
     }
 }
 
@@ -156,8 +164,7 @@ unsafe extern "C" fn recv_into(
         } else {
             0
         };
-        let got = core::recv(fd, &mut buf[..n], flags, mode).map_err(to_js)?;
-        Ok(got)
+        Ok(core::recv(fd, &mut buf[..n], flags, mode))
     })
 }
 
@@ -168,7 +175,6 @@ unsafe extern "C" fn send(env: sys::napi_env, info: sys::napi_callback_info) -> 
         let data = bytes(env, view)?;
         let flags = int32(env, flags)?;
         let mode = Mode::from_secs(double(env, timeout)?);
-        let sent = core::send(fd, data, flags, mode).map_err(to_js)?;
-        Ok(sent)
+        Ok(core::send(fd, data, flags, mode))
     })
 }

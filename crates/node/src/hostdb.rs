@@ -6,7 +6,7 @@ use napi_derive::napi;
 use pysocket_core::netdb::{self, Ip};
 use pysocket_core::{fsname, hostdb, Error as CoreError};
 
-use crate::error::{to_js, Js, Result};
+use crate::error::{rejection, Js, Result};
 
 #[napi(catch_unwind)]
 pub fn hstrerror(code: i32) -> String {
@@ -130,10 +130,27 @@ pub fn inet_ntop(family: i32, packed: &[u8]) -> Option<String> {
     hostdb::ntop(family, packed)
 }
 
-fn guarded<T>(f: impl FnOnce() -> pysocket_core::Result<T>) -> Result<T> {
-    match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
-        Ok(r) => r.map_err(to_js),
-        Err(_) => Err(to_js(CoreError::OsMessage("internal error".into()))),
+/// Runs a lookup on a threadpool thread, keeping its error in `failed` for
+/// `reject` (which runs on the JavaScript thread and can make its value).
+fn guarded<T>(
+    failed: &mut Option<CoreError>,
+    f: impl FnOnce() -> pysocket_core::Result<T>,
+) -> Result<T> {
+    let e = match std::panic::catch_unwind(std::panic::AssertUnwindSafe(f)) {
+        Ok(Ok(v)) => return Ok(v),
+        Ok(Err(e)) => e,
+        Err(_) => CoreError::OsMessage("internal error".into()),
+    };
+    let out = Error::from_reason(e.to_string());
+    *failed = Some(e);
+    Err(out)
+}
+
+/// The rejection of a lookup task: its core error's value where it has one.
+fn rejected(failed: &mut Option<CoreError>, env: Env, err: Error) -> Error {
+    match failed.take() {
+        Some(e) => rejection(env, &e),
+        None => err,
     }
 }
 
@@ -145,6 +162,7 @@ pub struct GetaddrinfoTask {
     socktype: i32,
     protocol: i32,
     flags: i32,
+    failed: Option<CoreError>,
 }
 
 impl Task for GetaddrinfoTask {
@@ -152,7 +170,7 @@ impl Task for GetaddrinfoTask {
     type JsValue = Vec<crate::netdb::AddrInfoTuple>;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        guarded(|| {
+        guarded(&mut self.failed, || {
             netdb::getaddrinfo(
                 self.host.as_deref(),
                 self.service.as_deref(),
@@ -166,6 +184,10 @@ impl Task for GetaddrinfoTask {
 
     fn resolve(&mut self, _env: Env, out: Self::Output) -> Result<Self::JsValue> {
         Ok(crate::netdb::addrinfo_tuples(out))
+    }
+
+    fn reject(&mut self, env: Env, err: Error) -> Result<Self::JsValue> {
+        Err(rejected(&mut self.failed, env, err))
     }
 }
 
@@ -189,6 +211,7 @@ pub fn getaddrinfo_async(
         socktype,
         protocol,
         flags,
+        failed: None,
     })
 }
 
@@ -198,6 +221,7 @@ pub struct GetnameinfoTask {
     port: i32,
     v6: Option<(u32, u32)>,
     flags: i32,
+    failed: Option<CoreError>,
 }
 
 impl Task for GetnameinfoTask {
@@ -205,11 +229,17 @@ impl Task for GetnameinfoTask {
     type JsValue = (String, String);
 
     fn compute(&mut self) -> Result<Self::Output> {
-        guarded(|| hostdb::getnameinfo_tuple(&self.host, self.port, self.v6, self.flags))
+        guarded(&mut self.failed, || {
+            hostdb::getnameinfo_tuple(&self.host, self.port, self.v6, self.flags)
+        })
     }
 
     fn resolve(&mut self, _env: Env, out: Self::Output) -> Result<Self::JsValue> {
         Ok(out)
+    }
+
+    fn reject(&mut self, env: Env, err: Error) -> Result<Self::JsValue> {
+        Err(rejected(&mut self.failed, env, err))
     }
 }
 
@@ -228,5 +258,6 @@ pub fn getnameinfo_async(
         port,
         v6: v6.then_some((flowinfo, scope_id)),
         flags,
+        failed: None,
     })
 }

@@ -61,7 +61,7 @@ pub fn sendmsg(
 
 /// Bytes handed to JavaScript as a copied Buffer: for the small items of
 /// ancillary data a copy is cheaper than an external buffer with a finaliser.
-struct Copied(Vec<u8>);
+pub(crate) struct Copied(Vec<u8>);
 
 impl ToNapiValue for Copied {
     unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
@@ -85,7 +85,7 @@ impl ToNapiValue for Copied {
 }
 
 /// Ancillary items as `[level, type, data]` tuples.
-fn js_items(items: Vec<msg::Item>) -> Vec<(i32, i32, Copied)> {
+pub(crate) fn js_items(items: Vec<msg::Item>) -> Vec<(i32, i32, Copied)> {
     items
         .into_iter()
         .map(|i| (i.level, i.ty, Copied(i.data)))

@@ -114,10 +114,11 @@ impl Poller {
         #[napi(ts_arg_type = "(fd: number, status: number, events: number) => void")]
         _dispatch: Unknown<'_>,
     ) -> Result<Self> {
-        Err(Error::from_reason(
-            "PYSOCKET:osmsg:socket.loop is not available on this platform yet \
-             (libuv's poll handles need node.lib on Windows)",
-        ))
+        Err(crate::error::to_js(pysocket_core::Error::OsMessage(
+            "socket.loop is not available on this platform yet \
+             (libuv's poll handles need node.lib on Windows)"
+                .into(),
+        )))
     }
 
     #[napi(catch_unwind, ts_return_type = "[number, number]")]
@@ -132,9 +133,9 @@ impl Poller {
 
     #[napi(catch_unwind)]
     pub fn watch(&mut self, _fd: i32, _events: i32, _keep_alive: bool) -> Result<()> {
-        Err(Error::from_reason(
-            "PYSOCKET:osmsg:socket.loop is not available",
-        ))
+        Err(crate::error::to_js(pysocket_core::Error::OsMessage(
+            "socket.loop is not available".into(),
+        )))
     }
 
     #[napi(catch_unwind)]
@@ -316,7 +317,7 @@ mod imp {
     }
 
     fn os(errno: i32) -> Error {
-        Error::from_reason(format!("PYSOCKET:os:{errno}"))
+        crate::error::to_js(pysocket_core::Error::Os(errno))
     }
 
     fn napi_failed(what: &str) -> Error {
@@ -357,10 +358,11 @@ mod imp {
     impl Shared {
         pub unsafe fn create(env: sys::napi_env, dispatch: sys::napi_value) -> Result<*mut Shared> {
             if uv().is_none() {
-                return Err(Error::from_reason(
-                    "PYSOCKET:osmsg:socket.loop needs libuv (uv_poll_*) in the host process, \
-                     and this host does not provide it",
-                ));
+                return Err(crate::error::to_js(pysocket_core::Error::OsMessage(
+                    "socket.loop needs libuv (uv_poll_*) in the host process, \
+                     and this host does not provide it"
+                        .into(),
+                )));
             }
             let mut ty = 0;
             if sys::napi_typeof(env, dispatch, &mut ty) != sys::Status::napi_ok
@@ -375,9 +377,9 @@ mod imp {
             if sys::napi_get_uv_event_loop(env, &mut uv_loop) != sys::Status::napi_ok
                 || uv_loop.is_null()
             {
-                return Err(Error::from_reason(
-                    "PYSOCKET:osmsg:socket.loop cannot reach this host's event loop",
-                ));
+                return Err(crate::error::to_js(pysocket_core::Error::OsMessage(
+                    "socket.loop cannot reach this host's event loop".into(),
+                )));
             }
             let mut dref = ptr::null_mut();
             if sys::napi_create_reference(env, dispatch, 1, &mut dref) != sys::Status::napi_ok {

@@ -54,16 +54,16 @@ impl ReactorPoller {
         #[napi(ts_arg_type = "(fd: number, status: number, events: number) => void")]
         _dispatch: Unknown<'_>,
     ) -> Result<Self> {
-        Err(Error::from_reason(
-            "PYSOCKET:osmsg:socket.loop has no reactor thread on this platform yet",
-        ))
+        Err(crate::error::to_js(pysocket_core::Error::OsMessage(
+            "socket.loop has no reactor thread on this platform yet".into(),
+        )))
     }
 
     #[napi(catch_unwind)]
     pub fn watch(&mut self, _fd: i32, _events: i32, _keep_alive: bool) -> Result<()> {
-        Err(Error::from_reason(
-            "PYSOCKET:osmsg:socket.loop is not available",
-        ))
+        Err(crate::error::to_js(pysocket_core::Error::OsMessage(
+            "socket.loop is not available".into(),
+        )))
     }
 
     #[napi(catch_unwind)]
