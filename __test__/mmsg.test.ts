@@ -339,6 +339,6 @@ onLinux('a waiting sock_recvmmsg rejects on abort, timeout and close', async (t)
   })
   await t.throwsAsync(loop.sock_sendmmsg(5 as unknown as Sock, []), {
     instanceOf: TypeError,
-    message: "sock_sendmmsg() argument 'sock' must be a socket, not Number",
+    message: "sock_sendmmsg() argument 'sock' must be a socket, not int",
   })
 })

@@ -236,7 +236,7 @@ test('closing the socket under the stream destroys it with EBADF', async (t) => 
 test('bad arguments: TypeError, ValueError, and ENOTCONN for an unconnected socket', (t) => {
   t.throws(() => loop.sock_stream(3 as unknown as Sock), {
     instanceOf: TypeError,
-    message: "sock_stream() argument 'sock' must be a socket, not Number",
+    message: "sock_stream() argument 'sock' must be a socket, not int",
   })
   using u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
   t.throws(() => loop.sock_stream(u), { instanceOf: socket.ValueError })
