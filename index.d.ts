@@ -1,7 +1,12 @@
 export * from './lib/constants';
 export { OSError, error, timeout, gaierror, herror, ValueError, OverflowError, MemoryError, BlockingIOError, ChildProcessError, ConnectionError, BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError, FileExistsError, FileNotFoundError, InterruptedError, IsADirectoryError, NotADirectoryError, PermissionError, ProcessLookupError, TimeoutError, } from './lib/errors';
-export { socket, SocketType, getdefaulttimeout, setdefaulttimeout } from './lib/socket';
+import { socket as socketClass, type SocketConstructor } from './lib/socket';
+export { SocketType, getdefaulttimeout, setdefaulttimeout } from './lib/socket';
 export type { SocketConstructor, SocketOptions } from './lib/socket';
+/** Python's `socket.socket`: a new socket object, with or without `new`. */
+export declare const socket: SocketConstructor;
+/** A socket object (the class of `socket.socket(...)`). */
+export type socket = socketClass;
 export { socketpair, fromfd, close, has_ipv6, create_connection, create_server, has_dualstack_ipv6, } from './lib/create';
 export type { CreateServerOptions } from './lib/create';
 export { getaddrinfo, getnameinfo, gethostbyname, gethostbyname_ex, gethostbyaddr, gethostname, sethostname, getfqdn, getprotobyname, getservbyname, getservbyport, if_nameindex, if_nametoindex, if_indextoname, } from './lib/netdb';

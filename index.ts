@@ -28,8 +28,13 @@ export {
   ProcessLookupError,
   TimeoutError,
 } from './lib/errors'
-export { socket, SocketType, getdefaulttimeout, setdefaulttimeout } from './lib/socket'
+import { socket as socketClass, SocketType, type SocketConstructor } from './lib/socket'
+export { SocketType, getdefaulttimeout, setdefaulttimeout } from './lib/socket'
 export type { SocketConstructor, SocketOptions } from './lib/socket'
+/** Python's `socket.socket`: a new socket object, with or without `new`. */
+export const socket: SocketConstructor = SocketType
+/** A socket object (the class of `socket.socket(...)`). */
+export type socket = socketClass
 export {
   socketpair,
   fromfd,

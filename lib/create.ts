@@ -20,7 +20,7 @@ export function socketpair(family?: number, type?: number, proto?: number): [soc
     throw fromNative(e, 'socketpair')
   }
   try {
-    return [socket(f, t, p, fds[0]), socket(f, t, p, fds[1])]
+    return [new socket(f, t, p, fds[0]), new socket(f, t, p, fds[1])]
   } catch (e) {
     native.close(fds[0])
     native.close(fds[1])
@@ -38,7 +38,7 @@ export function fromfd(fd: number, family: number, type: number, proto: number =
     throw fromNative(e, 'dup')
   }
   try {
-    return socket(family, type, proto, copy)
+    return new socket(family, type, proto, copy)
   } catch (e) {
     // Unlike CPython, do not leak the duplicate when the socket cannot be made.
     native.close(copy)
@@ -88,7 +88,7 @@ export function create_connection(
   )) {
     let sock: socket | null = null
     try {
-      sock = socket(af, socktype, proto)
+      sock = new socket(af, socktype, proto)
       if (timeout !== GLOBAL_DEFAULT) sock.settimeout(timeout as number | null)
       if (pyTruthy(sourceAddress)) sock.bind(sourceAddress)
       sock.connect(sa)
@@ -137,7 +137,7 @@ function unpackPair(v: unknown): [unknown, unknown] {
 export function has_dualstack_ipv6(): boolean {
   if (C.IPPROTO_IPV6 === undefined || C.IPV6_V6ONLY === undefined) return false
   try {
-    const s = socket(C.AF_INET6, C.SOCK_STREAM)
+    const s = new socket(C.AF_INET6, C.SOCK_STREAM)
     try {
       s.setsockopt(C.IPPROTO_IPV6, C.IPV6_V6ONLY, 0)
       return true
@@ -183,7 +183,7 @@ export function create_server(address: unknown, options: CreateServerOptions = {
       throw new ValueError('dualstack_ipv6 requires AF_INET6 family')
     }
   }
-  const sock = socket(family as number, C.SOCK_STREAM)
+  const sock = new socket(family as number, C.SOCK_STREAM)
   try {
     if (process.platform !== 'win32') {
       try {

@@ -18,7 +18,7 @@ import { isIP } from 'node:net'
 import { bytesLike, cInt, index, ssize, writable } from './args'
 import { encodeAddress } from './address'
 import { BlockingIOError, OSError, ValueError, osError } from './errors'
-import { SocketImpl, type socket, shrink } from './socket'
+import { socket, shrink } from './socket'
 import * as C from './constants'
 import { getaddrinfoAsync, getnameinfoAsync } from './netdb_async'
 import native = require('./native')
@@ -61,7 +61,7 @@ class RecvOp extends Op<Buffer> {
   /** A buffer of its own for reads larger than the scratch buffer. */
   own: Buffer | null = null
   constructor(
-    sock: SocketImpl,
+    sock: socket,
     readonly size: number,
   ) {
     super(sock)
@@ -106,7 +106,7 @@ export function sock_recv_into(
 
 class RecvIntoOp extends Op<number> {
   constructor(
-    sock: SocketImpl,
+    sock: socket,
     readonly view: Uint8Array,
   ) {
     super(sock)
@@ -204,7 +204,7 @@ export function sock_sendall(
 class SendallOp extends Op<void> {
   sent = 0
   constructor(
-    sock: SocketImpl,
+    sock: socket,
     readonly buf: Uint8Array,
   ) {
     super(sock)
@@ -254,7 +254,7 @@ export function sock_sendto(
  */
 export function sock_connect(sock: socket, address: unknown, opts?: LoopOptions): Promise<void> {
   if (
-    sock instanceof SocketImpl &&
+    sock instanceof socket &&
     (sock.family === C.AF_INET || sock.family === C.AF_INET6) &&
     Array.isArray(address) &&
     typeof address[0] === 'string' &&
@@ -318,9 +318,9 @@ class AcceptOp extends Op<[socket, unknown]> {
 }
 
 /** A socket object for an accepted fd, as `sock.accept()` makes it. */
-function adopt(listener: SocketImpl, fd: number): socket {
+function adopt(listener: socket, fd: number): socket {
   try {
-    return new SocketImpl(listener.family, listener.type, listener.proto, fd) as socket
+    return new socket(listener.family, listener.type, listener.proto, fd) as socket
   } catch (e) {
     native.close(fd)
     throw e
@@ -401,7 +401,7 @@ class Fallback {
 }
 
 function sendfileNative(
-  s: SocketImpl,
+  s: socket,
   infd: number,
   off: number,
   total: number,
@@ -423,7 +423,7 @@ function sendfileNative(
 }
 
 async function sendfileCopy(
-  s: SocketImpl,
+  s: socket,
   file: unknown,
   infd: number,
   off: number,
@@ -459,7 +459,7 @@ function seekFile(file: unknown, pos: number): void {
  * as non-blocking for that one call (its fd is not touched) and MSG_DONTWAIT
  * is added to `flags`.
  */
-function attemptSync<T>(s: SocketImpl, f: () => T): T | typeof AGAIN {
+function attemptSync<T>(s: socket, f: () => T): T | typeof AGAIN {
   const saved = s._t
   s._t = 0
   try {
@@ -472,7 +472,7 @@ function attemptSync<T>(s: SocketImpl, f: () => T): T | typeof AGAIN {
   }
 }
 
-type MsgSocket = SocketImpl & {
+type MsgSocket = socket & {
   recvmsg?: (bufsize: number, ancbufsize: number, flags: number) => unknown
   sendmsg?: (buffers: unknown, ancdata: unknown, flags: number, address?: unknown) => number
 }

@@ -5,7 +5,7 @@ import { bind, index } from './args'
 import { ValueError } from './errors'
 import { DEFAULT_BUFFER_SIZE } from './io'
 import { pyRepr, pyTypeName } from './pytypes'
-import { SocketImpl } from './socket'
+import { socket } from './socket'
 import { SocketIO } from './socketio'
 import { BufferedSocketFile } from './bufferedio'
 import { TextSocketFile } from './textio'
@@ -24,17 +24,14 @@ export interface MakefileOptions {
 export type SocketFile = SocketIO | BufferedSocketFile | TextSocketFile
 
 declare module './socket' {
-  interface SocketImpl {
+  interface socket {
     makefile(mode?: string, buffering?: number | null, options?: MakefileOptions): SocketFile
     makefile(options: MakefileOptions & { mode?: string; buffering?: number | null }): SocketFile
     makefile(mode: string, options: MakefileOptions & { buffering?: number | null }): SocketFile
   }
 }
 
-SocketImpl.prototype.makefile = function makefile(
-  this: SocketImpl,
-  ...args: unknown[]
-): SocketFile {
+socket.prototype.makefile = function makefile(this: socket, ...args: unknown[]): SocketFile {
   const a = bind('makefile', ['mode', 'buffering', 'encoding', 'errors', 'newline'], args)
   const mode = a.mode === undefined ? 'r' : a.mode
   if (typeof mode !== 'string') {

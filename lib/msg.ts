@@ -8,7 +8,7 @@ import { bytesLike, cInt, index, ssize } from './args'
 import { encodeAddress } from './address'
 import { MemoryError, OSError, OverflowError, ValueError } from './errors'
 import { pyTypeName } from './pytypes'
-import { SocketImpl, nativeCall } from './socket'
+import { socket, nativeCall } from './socket'
 import * as C from './constants'
 import native = require('./native')
 
@@ -16,7 +16,7 @@ import native = require('./native')
 export type AncItem = [number, number, Buffer]
 
 declare module './socket' {
-  interface SocketImpl {
+  interface socket {
     sendmsg(
       buffers: Iterable<unknown>,
       ancdata?: Iterable<unknown>,
@@ -80,8 +80,8 @@ function given(args: IArguments): number {
   return n
 }
 
-SocketImpl.prototype.sendmsg = function sendmsg(
-  this: SocketImpl,
+socket.prototype.sendmsg = function sendmsg(
+  this: socket,
   buffers: Iterable<unknown>,
   ancdata?: Iterable<unknown>,
   flags: number = 0,
@@ -155,7 +155,7 @@ const counts = new Float64Array(new ArrayBuffer(3 * 8))
 
 /** recvmsg into one buffer: `[nbytes, ancdata, msg_flags, address]`. */
 function recvOne(
-  s: SocketImpl,
+  s: socket,
   view: Uint8Array,
   ancLen: number,
   fl: number,
@@ -167,8 +167,8 @@ function recvOne(
   return [counts[0], extras[0], counts[1], extras[1]]
 }
 
-SocketImpl.prototype.recvmsg = function recvmsg(
-  this: SocketImpl,
+socket.prototype.recvmsg = function recvmsg(
+  this: socket,
   bufsize: number,
   ancbufsize: number = 0,
   flags: number = 0,
@@ -184,8 +184,8 @@ SocketImpl.prototype.recvmsg = function recvmsg(
   return [n === size ? buf : Buffer.from(buf.subarray(0, n)), items, msgFlags, addr]
 }
 
-SocketImpl.prototype.recvmsg_into = function recvmsg_into(
-  this: SocketImpl,
+socket.prototype.recvmsg_into = function recvmsg_into(
+  this: socket,
   buffers: Iterable<unknown>,
   ancbufsize: number = 0,
   flags: number = 0,
@@ -262,7 +262,7 @@ function notIterable(v: unknown): string {
 
 /** `send_fds(sock, buffers, fds[, flags[, address]])`: the fds in one SCM_RIGHTS item. */
 export function send_fds(
-  sock: SocketImpl,
+  sock: socket,
   buffers: Iterable<unknown>,
   fds: Iterable<unknown>,
   flags: number = 0,
@@ -273,7 +273,7 @@ export function send_fds(
 
 /** `recv_fds(sock, bufsize, maxfds[, flags])`: `[data, fds, msg_flags, address]`. */
 export function recv_fds(
-  sock: SocketImpl,
+  sock: socket,
   bufsize: number,
   maxfds: number,
   flags: number = 0,

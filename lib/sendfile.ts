@@ -4,7 +4,7 @@
 import { index } from './args'
 import { ValueError } from './errors'
 import { pyRepr } from './pytypes'
-import { SocketImpl, nativeCall } from './socket'
+import { socket, nativeCall } from './socket'
 import * as C from './constants'
 import native = require('./native')
 
@@ -15,7 +15,7 @@ import native = require('./native')
 export type SendfileSource = number | { fd: number; mode?: unknown } | { fileno(): number }
 
 declare module './socket' {
-  interface SocketImpl {
+  interface socket {
     sendfile(file: SendfileSource, offset?: number, count?: number | null): number
   }
 }
@@ -33,8 +33,8 @@ function fileDescriptor(file: unknown): number {
   )
 }
 
-SocketImpl.prototype.sendfile = function sendfile(
-  this: SocketImpl,
+socket.prototype.sendfile = function sendfile(
+  this: socket,
   file: SendfileSource,
   offset: number = 0,
   count: number | null = null,

@@ -96,7 +96,7 @@ export interface SocketOptions {
  * `lib/*.ts` and their `declare module` blocks), so that each capability
  * lives in its own file.
  */
-export class SocketImpl {
+export class socket {
   // The fd, -1 once closed or detached. Kept in a separate object that the
   // finaliser sees, since it cannot see the socket itself.
   private readonly _held: Held
@@ -190,7 +190,7 @@ export class SocketImpl {
   /** Accepts a connection: `[conn, address]`. */
   accept(): [socket, unknown] {
     const [fd, addr] = nativeCall('accept', () => native.accept(this._fd, this._t))
-    const conn = new SocketImpl(this._family, this._type, this._proto, fd) as socket
+    const conn = new socket(this._family, this._type, this._proto, fd) as socket
     // Accepted sockets take the module default timeout, not the listener's.
     if (defaultTimeout < 0 && this.gettimeout()) conn.setblocking(true)
     return [conn, addr]
@@ -250,12 +250,7 @@ export class SocketImpl {
 
   dup(): socket {
     const fd = nativeCall('dup', () => native.dup(this._fd))
-    const copy = new (this.constructor as typeof SocketImpl)(
-      this._family,
-      this._type,
-      this._proto,
-      fd,
-    )
+    const copy = new (this.constructor as typeof socket)(this._family, this._type, this._proto, fd)
     copy.settimeout(this.gettimeout())
     return copy as socket
   }
@@ -529,9 +524,6 @@ export function shrink(buf: Buffer, n: number): Buffer {
   return buf.subarray(0, n)
 }
 
-/** The public type of a socket object. */
-export type socket = SocketImpl
-
 /** `socket.socket`: callable with or without `new`. */
 export interface SocketConstructor {
   new (family?: number, type?: number, proto?: number, fileno?: number | null): socket
@@ -542,13 +534,15 @@ export interface SocketConstructor {
 }
 
 function socketFactory(this: unknown, ...args: unknown[]): socket {
-  return Reflect.construct(SocketImpl, args, new.target ?? SocketImpl) as socket
+  return Reflect.construct(socket, args, new.target ?? socket) as socket
 }
-socketFactory.prototype = SocketImpl.prototype
+socketFactory.prototype = socket.prototype
 Object.defineProperty(socketFactory, 'name', { value: 'socket' })
 
-export const socket = socketFactory as unknown as SocketConstructor
-/** Python's `socket.SocketType`. */
-export const SocketType = socket
+/**
+ * Python's `socket.SocketType`, and the value index.ts exports as
+ * `socket.socket`: the class, callable without `new`.
+ */
+export const SocketType = socketFactory as unknown as SocketConstructor
 
 export { osError }

@@ -5,11 +5,11 @@ import { bytesLike, index } from './args'
 import { OSError, TimeoutError, ValueError } from './errors'
 import { DEFAULT_BUFFER_SIZE, UnsupportedOperation, isBlocking } from './io'
 import { pyRepr } from './pytypes'
-import { SocketImpl } from './socket'
+import { socket } from './socket'
 
 /** What a collected SocketIO still owes its socket: one reference. */
 interface Ref {
-  sock: SocketImpl | null
+  sock: socket | null
 }
 
 // A file object collected while open gives back its reference, as CPython's
@@ -23,7 +23,7 @@ const forgotten = new FinalizationRegistry<Ref>((ref) => {
 
 /** The unbuffered raw file over a socket (Python's socket.SocketIO). */
 export class SocketIO {
-  private _sock: SocketImpl | null
+  private _sock: socket | null
   private readonly _mode: string
   private readonly _reading: boolean
   private readonly _writing: boolean
@@ -31,7 +31,7 @@ export class SocketIO {
   private _closed = false
   private readonly _ref: Ref
 
-  constructor(sock: SocketImpl, mode: string) {
+  constructor(sock: socket, mode: string) {
     if (!['r', 'w', 'rw', 'rb', 'wb', 'rwb'].includes(mode)) {
       throw new ValueError(`invalid mode: ${pyRepr(mode)}`)
     }
@@ -56,7 +56,7 @@ export class SocketIO {
     return this._closed ? -1 : this.fileno()
   }
 
-  private _checkClosed(): SocketImpl {
+  private _checkClosed(): socket {
     if (this._closed || this._sock === null) throw new ValueError('I/O operation on closed file.')
     return this._sock
   }
@@ -183,7 +183,7 @@ export class SocketIO {
 }
 
 /** socket._decref_socketios: the last file object closes a closed socket. */
-function decref(sock: SocketImpl): void {
+function decref(sock: socket): void {
   if (sock._io_refs > 0) sock._io_refs -= 1
   if (sock._closed) sock.close()
 }

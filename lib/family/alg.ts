@@ -3,7 +3,7 @@
 import { bytesLike, cInt } from '../args'
 import { OverflowError, ValueError } from '../errors'
 import { pyTypeName } from '../pytypes'
-import { SocketImpl, nativeCall } from '../socket'
+import { socket, nativeCall } from '../socket'
 import native = require('../native')
 import { count, str, tupleFor, uMask, withSemi } from './pyargs'
 
@@ -66,7 +66,7 @@ function splitArgs(args: unknown[]): [unknown[], Record<string, unknown>] {
 }
 
 /** sendmsg_afalg([msg,] {op, iv, assoclen, flags}): bytes sent. */
-export function sendmsgAfalg(sock: SocketImpl, ...args: unknown[]): number {
+export function sendmsgAfalg(sock: socket, ...args: unknown[]): number {
   const [positional, kw] = splitArgs(args)
   let n = positional.length
   while (n > 0 && positional[n - 1] === undefined) n--

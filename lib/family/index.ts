@@ -3,7 +3,7 @@
 // the platform lacks (no constant) are left out, as in Python.
 import { registerFamily, encodeInet } from '../address'
 import * as C from '../constants'
-import { SocketImpl } from '../socket'
+import { socket } from '../socket'
 import { encodeNetlink, encodePacket } from './link'
 import { encodeCan } from './can'
 import { encodeAlg, sendmsgAfalg, AfalgOptions } from './alg'
@@ -33,7 +33,7 @@ for (const [family, encoder] of families) {
 }
 
 declare module '../socket' {
-  interface SocketImpl {
+  interface socket {
     /** AF_ALG: sendmsg with the operation, IV and AEAD length as control data. */
     sendmsg_afalg(msg?: Iterable<ArrayBufferView | ArrayBuffer>, options?: AfalgOptions): number
     sendmsg_afalg(options: AfalgOptions): number
@@ -43,21 +43,21 @@ declare module '../socket' {
   }
 }
 
-SocketImpl.prototype.sendmsg_afalg = function (this: SocketImpl, ...args: unknown[]): number {
+socket.prototype.sendmsg_afalg = function (this: socket, ...args: unknown[]): number {
   return sendmsgAfalg(this, ...args)
-} as SocketImpl['sendmsg_afalg']
+} as socket['sendmsg_afalg']
 
 // AF_VSOCK sockets take and give every option as a 64-bit integer
 // (CPython's sock_getsockopt/sock_setsockopt special case).
 if (C.AF_VSOCK !== undefined) {
-  const getsockopt = SocketImpl.prototype.getsockopt
-  const setsockopt = SocketImpl.prototype.setsockopt
-  SocketImpl.prototype.getsockopt = function (this: SocketImpl, ...args: unknown[]) {
+  const getsockopt = socket.prototype.getsockopt
+  const setsockopt = socket.prototype.setsockopt
+  socket.prototype.getsockopt = function (this: socket, ...args: unknown[]) {
     if (this.family === C.AF_VSOCK) return vsockGetsockopt(this, args[0], args[1], args[2])
     return (getsockopt as (...a: unknown[]) => number | Buffer).apply(this, args)
-  } as unknown as SocketImpl['getsockopt']
-  SocketImpl.prototype.setsockopt = function (this: SocketImpl, ...args: unknown[]) {
+  } as unknown as socket['getsockopt']
+  socket.prototype.setsockopt = function (this: socket, ...args: unknown[]) {
     if (this.family === C.AF_VSOCK) return vsockSetsockopt(this, args)
     return (setsockopt as (...a: unknown[]) => void).apply(this, args)
-  } as SocketImpl['setsockopt']
+  } as socket['setsockopt']
 }

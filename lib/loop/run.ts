@@ -1,7 +1,7 @@
 // Running one socket.loop call: the fast non-blocking attempt, then a wait
 // with the socket's timeout and the caller's AbortSignal.
 import { TimeoutError, osError } from '../errors'
-import { SocketImpl, type socket } from '../socket'
+import { socket } from '../socket'
 import {
   LoopOptions,
   AGAIN,
@@ -25,8 +25,8 @@ import {
 // ---------------------------------------------------------------------------
 // Running one call.
 
-export function checkSocket(sock: unknown, fn: string): SocketImpl {
-  if (!(sock instanceof SocketImpl)) {
+export function checkSocket(sock: unknown, fn: string): socket {
+  if (!(sock instanceof socket)) {
     throw new TypeError(`${fn}() argument 'sock' must be a socket, not ${typeName(sock)}`)
   }
   return sock
@@ -87,7 +87,7 @@ export function run<T>(op: Op<T>, dir: Dir, signal: AbortSignal | undefined): Pr
 
 /** `run` with a function as the attempt. */
 export function runFn<T>(
-  sock: SocketImpl,
+  sock: socket,
   dir: Dir,
   signal: AbortSignal | undefined,
   fn: Step<T>,

@@ -3,7 +3,7 @@
 // handles or the reactor thread).
 import { constants as osConstants } from 'node:os'
 import { fromNative, osError } from '../errors'
-import { SocketImpl, nativeCall, releaseHooks, type socket } from '../socket'
+import { socket, nativeCall, releaseHooks } from '../socket'
 import native = require('../native')
 
 export const { EAGAIN, EWOULDBLOCK, EINTR, EINPROGRESS, EALREADY, EBADF, ENOSYS, EINVAL } =
@@ -88,7 +88,7 @@ export abstract class Op<T = unknown> {
   signal: AbortSignal | undefined = undefined
   timer: ReturnType<typeof setTimeout> | undefined = undefined
   onAbort: (() => void) | undefined = undefined
-  constructor(readonly sock: SocketImpl) {}
+  constructor(readonly sock: socket) {}
 
   /** One non-blocking attempt: the result, AGAIN, or a thrown error. */
   abstract step(): T | typeof AGAIN
@@ -124,7 +124,7 @@ export abstract class Op<T = unknown> {
 
 export class FnOp<T> extends Op<T> {
   constructor(
-    sock: SocketImpl,
+    sock: socket,
     readonly fn: Step<T>,
   ) {
     super(sock)
