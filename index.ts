@@ -44,7 +44,7 @@ export {
   create_server,
   has_dualstack_ipv6,
 } from './lib/create'
-export type { CreateServerOptions } from './lib/create'
+export type { CreateServerOptions, CreateConnectionOptions, ConnectionSocket } from './lib/create'
 export {
   getaddrinfo,
   getnameinfo,
@@ -63,16 +63,48 @@ export {
 } from './lib/netdb'
 export type { AddrInfo, HostEntry } from './lib/netdb'
 export { htons, ntohs, htonl, ntohl, inet_aton, inet_ntoa, inet_pton, inet_ntop } from './lib/inet'
-export type { Address } from './lib/address'
+export type {
+  BytesLike,
+  SockAddress,
+  SockAddressInput,
+  RecvAddress,
+  InetAddress,
+  Inet6Address,
+  Inet6AddressInput,
+  UnixAddress,
+  UnixAddressInput,
+  NetlinkAddress,
+  PacketAddress,
+  PacketAddressInput,
+  CanAddress,
+  CanIsotpAddress,
+  CanJ1939Address,
+  CanJ1939AddressInput,
+  AlgAddress,
+  AlgAddressInput,
+  VsockAddress,
+  TipcAddress,
+  TipcAddressInput,
+  QipcrtrAddress,
+  BluetoothL2capAddress,
+  BluetoothRfcommAddress,
+  BluetoothHciAddress,
+  BluetoothHciAddressInput,
+  BluetoothScoAddress,
+  BluetoothScoAddressInput,
+  UnknownFamilyAddress,
+} from './lib/addresses'
 export { BDADDR_ANY, BDADDR_LOCAL, get_local_cid, SystemError } from './lib/family'
 export type { AfalgOptions } from './lib/family'
-import './lib/msg'
-import './lib/sendfile'
-import './lib/makefile'
 export { send_fds, recv_fds, CMSG_LEN, CMSG_SPACE } from './lib/msg'
-export type { AncItem } from './lib/msg'
+export type { AncItem, AncItemInput } from './lib/msg'
 export type { SendfileSource } from './lib/sendfile'
 export { SocketIO, UnsupportedOperation } from './lib/makefile'
-export type { MakefileOptions, SocketFile } from './lib/makefile'
+export type {
+  MakefileOptions,
+  SocketFile,
+  BufferedSocketFile,
+  TextSocketFile,
+} from './lib/makefile'
 export { loop } from './lib/loop'
 export type { LoopOptions } from './lib/loop'

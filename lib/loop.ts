@@ -19,6 +19,9 @@ import { bytesLike, cInt, index, ssize, writable } from './args'
 import { encodeAddress } from './address'
 import { BlockingIOError, OSError, ValueError, osError } from './errors'
 import { socket, shrink } from './socket'
+import type { RecvAddress, SockAddress, SockAddressInput } from './addresses'
+import type { AncItem, AncItemInput } from './msg'
+import type { SendfileSource } from './sendfile'
 import * as C from './constants'
 import { getaddrinfoAsync, getnameinfoAsync } from './netdb_async'
 import native = require('./native')
@@ -44,7 +47,10 @@ import { add_reader, remove_reader, add_writer, remove_writer } from './loop/raw
 // ---------------------------------------------------------------------------
 // The Promise API.
 
-/** Receives up to `nbytes` bytes (`sock.recv`). */
+/**
+ * Receives at most `nbytes` bytes: `sock.recv(nbytes)` as a Promise
+ * (asyncio's `loop.sock_recv`). An empty Buffer: the peer closed the stream.
+ */
 export function sock_recv(sock: socket, nbytes: number, opts?: LoopOptions): Promise<Buffer> {
   try {
     const s = checkSocket(sock, 'sock_recv')
@@ -88,7 +94,10 @@ class RecvOp extends Op<Buffer> {
   }
 }
 
-/** Receives into `buf`; resolves to the count (`sock.recv_into`). */
+/**
+ * Receives into `buf`, written in place; resolves to the count
+ * (`sock.recv_into`, asyncio's `loop.sock_recv_into`).
+ */
 export function sock_recv_into(
   sock: socket,
   buf: ArrayBufferView | ArrayBuffer,
@@ -126,7 +135,15 @@ class RecvIntoOp extends Op<number> {
   }
 }
 
-/** `[data, address]` (`sock.recvfrom`). */
+/**
+ * Receives at most `bufsize` bytes and the sender's address: `[data,
+ * address]` (`sock.recvfrom`, asyncio's `loop.sock_recvfrom`).
+ */
+export function sock_recvfrom<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  bufsize: number,
+  opts?: LoopOptions,
+): Promise<[data: Buffer, address: RecvAddress<F, T, P>]>
 export function sock_recvfrom(
   sock: socket,
   bufsize: number,
@@ -152,7 +169,22 @@ export function sock_recvfrom(
   }
 }
 
-/** `[count, address]` into `buf` (`sock.recvfrom_into`); `nbytes` 0 means all of it. */
+/**
+ * Receives at most `nbytes` bytes (0, the default: the buffer's length)
+ * into `buf`: `[nbytes, address]` (`sock.recvfrom_into`, asyncio's
+ * `loop.sock_recvfrom_into`).
+ */
+export function sock_recvfrom_into<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  buf: ArrayBufferView | ArrayBuffer,
+  nbytes?: number,
+  opts?: LoopOptions,
+): Promise<[nbytes: number, address: RecvAddress<F, T, P>]>
+export function sock_recvfrom_into<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  buf: ArrayBufferView | ArrayBuffer,
+  opts: LoopOptions,
+): Promise<[nbytes: number, address: RecvAddress<F, T, P>]>
 export function sock_recvfrom_into(
   sock: socket,
   buf: ArrayBufferView | ArrayBuffer,
@@ -185,7 +217,10 @@ export function sock_recvfrom_into(
   }
 }
 
-/** Sends all of `data` (`sock.sendall`); resolves to undefined. */
+/**
+ * Sends all of `data`, waiting as often as needed (`sock.sendall`, asyncio's
+ * `loop.sock_sendall`). On an error, how much was sent is unknown.
+ */
 export function sock_sendall(
   sock: socket,
   data: ArrayBufferView | ArrayBuffer,
@@ -222,7 +257,16 @@ class SendallOp extends Op<void> {
   }
 }
 
-/** Sends one datagram to `address`; resolves to the count (`sock.sendto`). */
+/**
+ * Sends `data` to `address`; resolves to the count sent (`sock.sendto`,
+ * asyncio's `loop.sock_sendto`).
+ */
+export function sock_sendto<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  data: ArrayBufferView | ArrayBuffer,
+  address: SockAddressInput<F, P>,
+  opts?: LoopOptions,
+): Promise<number>
 export function sock_sendto(
   sock: socket,
   data: ArrayBufferView | ArrayBuffer,
@@ -248,10 +292,16 @@ export function sock_sendto(
 }
 
 /**
- * Connects to `address` (`sock.connect`). A host name is first resolved off
- * the JS thread, as asyncio's sock_connect does, taking the first address
- * getaddrinfo returns for the socket's family, type and protocol.
+ * Connects to `address` (`sock.connect`, asyncio's `loop.sock_connect`). A
+ * host name is first resolved off the JS thread, as asyncio does, taking the
+ * first address getaddrinfo returns for the socket's family, type and
+ * protocol.
  */
+export function sock_connect<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  address: SockAddressInput<F, P>,
+  opts?: LoopOptions,
+): Promise<void>
 export function sock_connect(sock: socket, address: unknown, opts?: LoopOptions): Promise<void> {
   if (
     sock instanceof socket &&
@@ -295,7 +345,15 @@ function connectTo(sock: socket, address: unknown, opts?: LoopOptions): Promise<
   }
 }
 
-/** Accepts a connection: `[conn, address]` (`sock.accept`). */
+/**
+ * Accepts a connection: `[conn, address]`, `conn` a socket of the
+ * listener's family, type and protocol (`sock.accept`, asyncio's
+ * `loop.sock_accept`).
+ */
+export function sock_accept<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  opts?: LoopOptions,
+): Promise<[conn: socket<F, T, P>, address: SockAddress<F, P>]>
 export function sock_accept(sock: socket, opts?: LoopOptions): Promise<[socket, unknown]> {
   try {
     const s = checkSocket(sock, 'sock_accept')
@@ -345,8 +403,15 @@ function fileFd(file: unknown): number {
 /**
  * Sends `count` bytes (null: to the end) of `file` from `offset`, with
  * sendfile(2) where the system has it and read + send otherwise; resolves
- * to the count sent (asyncio's `sock_sendfile`).
+ * to the count sent (asyncio's `loop.sock_sendfile`). Stream sockets only.
  */
+export function sock_sendfile(
+  sock: socket,
+  file: SendfileSource,
+  offset?: number | null,
+  count?: number | null,
+  opts?: LoopOptions,
+): Promise<number>
 export function sock_sendfile(
   sock: socket,
   file: unknown,
@@ -485,7 +550,28 @@ function method<K extends 'recvmsg' | 'sendmsg'>(s: MsgSocket, name: K): NonNull
   return f as NonNullable<MsgSocket[K]>
 }
 
-/** `[data, ancdata, msg_flags, address]` (`sock.recvmsg`). */
+/**
+ * Receives one message with ancillary data: `[data, ancdata, msg_flags,
+ * address]` (`sock.recvmsg` as a Promise).
+ */
+export function sock_recvmsg<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  bufsize: number,
+  ancbufsize?: number,
+  flags?: number,
+  opts?: LoopOptions,
+): Promise<[data: Buffer, ancdata: AncItem[], msg_flags: number, address: RecvAddress<F, T, P>]>
+export function sock_recvmsg<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  bufsize: number,
+  ancbufsize: number,
+  opts: LoopOptions,
+): Promise<[data: Buffer, ancdata: AncItem[], msg_flags: number, address: RecvAddress<F, T, P>]>
+export function sock_recvmsg<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  bufsize: number,
+  opts: LoopOptions,
+): Promise<[data: Buffer, ancdata: AncItem[], msg_flags: number, address: RecvAddress<F, T, P>]>
 export function sock_recvmsg(
   sock: socket,
   bufsize: number,
@@ -516,7 +602,37 @@ export function sock_recvmsg(
   }
 }
 
-/** Sends a message with ancillary data; resolves to the count (`sock.sendmsg`). */
+/**
+ * Sends the data of `buffers` as one message with ancillary data items
+ * `[level, type, data]`; resolves to the count of data bytes sent
+ * (`sock.sendmsg` as a Promise).
+ */
+export function sock_sendmsg<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  buffers: Iterable<ArrayBufferView | ArrayBuffer>,
+  ancdata?: Iterable<AncItemInput>,
+  flags?: number,
+  address?: SockAddressInput<F, P> | null,
+  opts?: LoopOptions,
+): Promise<number>
+export function sock_sendmsg<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  buffers: Iterable<ArrayBufferView | ArrayBuffer>,
+  ancdata: Iterable<AncItemInput>,
+  flags: number,
+  opts: LoopOptions,
+): Promise<number>
+export function sock_sendmsg<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  buffers: Iterable<ArrayBufferView | ArrayBuffer>,
+  ancdata: Iterable<AncItemInput>,
+  opts: LoopOptions,
+): Promise<number>
+export function sock_sendmsg<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  buffers: Iterable<ArrayBufferView | ArrayBuffer>,
+  opts: LoopOptions,
+): Promise<number>
 export function sock_sendmsg(
   sock: socket,
   buffers: Iterable<ArrayBufferView | ArrayBuffer>,

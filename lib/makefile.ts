@@ -13,25 +13,21 @@ import { TextSocketFile } from './textio'
 export { SocketIO, BufferedSocketFile, TextSocketFile }
 export { UnsupportedOperation, DEFAULT_BUFFER_SIZE } from './io'
 
-/** The keyword arguments of makefile(). */
+/** The keyword arguments of socket.makefile() for text modes. */
 export interface MakefileOptions {
+  /** The text encoding (default `'utf-8'`). */
   encoding?: string | null
+  /** How encoding errors are handled: `'strict'` (the default), `'replace'`, `'ignore'`, ... */
   errors?: string | null
+  /** Line endings, as Python's `open()`: null (universal), `''`, `'\n'`, `'\r'` or `'\r\n'`. */
   newline?: string | null
 }
 
 /** What makefile() returns for each mode. */
 export type SocketFile = SocketIO | BufferedSocketFile | TextSocketFile
 
-declare module './socket' {
-  interface socket {
-    makefile(mode?: string, buffering?: number | null, options?: MakefileOptions): SocketFile
-    makefile(options: MakefileOptions & { mode?: string; buffering?: number | null }): SocketFile
-    makefile(mode: string, options: MakefileOptions & { buffering?: number | null }): SocketFile
-  }
-}
-
-socket.prototype.makefile = function makefile(this: socket, ...args: unknown[]): SocketFile {
+/** socket.makefile (declared on the class in socket.ts, typed by mode there). */
+export function makefile(this: socket, ...args: unknown[]): SocketFile {
   const a = bind('makefile', ['mode', 'buffering', 'encoding', 'errors', 'newline'], args)
   const mode = a.mode === undefined ? 'r' : a.mode
   if (typeof mode !== 'string') {

@@ -9,16 +9,11 @@ import * as C from './constants'
 import native = require('./native')
 
 /**
- * A numeric fd, an object carrying one (an fs.promises FileHandle), or an
- * object with Python's `fileno()` (a socket, a makefile() object).
+ * What socket.sendfile() sends from: a numeric fd, an object carrying one
+ * (an fs.promises FileHandle), or an object with Python's `fileno()` (a
+ * socket, a makefile() object).
  */
 export type SendfileSource = number | { fd: number; mode?: unknown } | { fileno(): number }
-
-declare module './socket' {
-  interface socket {
-    sendfile(file: SendfileSource, offset?: number, count?: number | null): number
-  }
-}
 
 function fileDescriptor(file: unknown): number {
   if (typeof file === 'number' && Number.isInteger(file)) return file
@@ -33,7 +28,8 @@ function fileDescriptor(file: unknown): number {
   )
 }
 
-socket.prototype.sendfile = function sendfile(
+/** socket.sendfile (declared on the class in socket.ts). */
+export function sendfile(
   this: socket,
   file: SendfileSource,
   offset: number = 0,

@@ -3,6 +3,13 @@
 // headers define (crates/node/src/constants.rs is the one list to edit),
 // and the enums Python builds from them (AddressFamily, SocketKind, MsgFlag,
 // AddressInfo) with the same members.
+//
+// Types: each AF_/SOCK_/MSG_/AI_ constant is typed as its enum member
+// (`AF_INET: AddressFamily.AF_INET`), so that `socket(AF_INET6)` infers its
+// family; the enums are written with this build's values as literals (a
+// type needs literal members), and at run time take the values of the
+// platform the addon was built for. The protocols that choose an address
+// form (PROTOCOL_TYPES) are typed as their literal values for the same reason.
 'use strict'
 const fs = require('node:fs')
 const path = require('node:path')
@@ -19,10 +26,30 @@ const ENUMS = [
   ['AddressInfo', 'AI_', 'The getaddrinfo flags of this platform (`AI_*`).'],
 ]
 
+// The protocols whose value selects the address form (lib/addresses.ts).
+const PROTOCOL_TYPES = [
+  'CAN_RAW',
+  'CAN_BCM',
+  'CAN_ISOTP',
+  'CAN_J1939',
+  'BTPROTO_L2CAP',
+  'BTPROTO_RFCOMM',
+  'BTPROTO_HCI',
+  'BTPROTO_SCO',
+]
+
+const isMember = (prefix, n) => n.startsWith(prefix) && n === n.toUpperCase()
+
+/** The declared type of constant `n`: its enum member, its literal value, or number. */
+function typeOf(n) {
+  const e = ENUMS.find(([, prefix]) => isMember(prefix, n))
+  if (e) return `${e[0]}.${n}`
+  if (PROTOCOL_TYPES.includes(n)) return String(table.get(n))
+  return 'number'
+}
+
 function enumLines([enumName, prefix, doc]) {
-  const members = names
-    .filter((n) => n.startsWith(prefix) && n === n.toUpperCase())
-    .map((n) => [n, table.get(n)])
+  const members = names.filter((n) => isMember(prefix, n)).map((n) => [n, table.get(n)])
   // Python's canonical name for a value shared by several names is the first
   // by (value, name); TypeScript's reverse mapping keeps the last one written,
   // so aliases are written before their canonical name.
@@ -30,8 +57,9 @@ function enumLines([enumName, prefix, doc]) {
   return [
     `/** ${doc} Numeric, with reverse names: \`${enumName}[value]\` is Python's member name. */`,
     `export enum ${enumName} {`,
-    ...members.map(([n]) => `  ${n} = C.${n},`),
+    ...members.map(([n, v]) => `  ${n} = ${v},`),
     '}',
+    `platformValues(${enumName})`,
     '',
   ]
 }
@@ -47,7 +75,33 @@ const lines = [
   '',
   'const C = constants as Record<string, number>',
   '',
-  ...names.map((n) => `export const ${n}: number = C.${n}`),
+  '/**',
+  " * Gives enum `e` this platform's values (its literals are the build",
+  " * machine's) and drops the members this platform lacks; aliases come",
+  " * before their canonical name, so the reverse names are Python's.",
+  ' */',
+  'function platformValues(e: Record<string, string | number>): void {',
+  "  const members = Object.keys(e).filter((k) => typeof e[k] === 'number')",
+  '  for (const k of Object.keys(e)) {',
+  "    if (typeof e[k] === 'string') delete e[k]",
+  '  }',
+  '  for (const name of members) {',
+  '    const value = C[name]',
+  '    if (value === undefined) {',
+  '      delete e[name]',
+  '    } else {',
+  '      e[name] = value',
+  '      e[value] = name',
+  '    }',
+  '  }',
+  '}',
+  '',
+  ...names.map((n) => {
+    const t = typeOf(n)
+    return t === 'number'
+      ? `export const ${n}: number = C.${n}`
+      : `export const ${n} = C.${n} as ${t}`
+  }),
   '',
   ...ENUMS.flatMap(enumLines),
 ]
