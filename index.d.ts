@@ -5,8 +5,11 @@ export { SocketType, getdefaulttimeout, setdefaulttimeout } from './lib/socket';
 export type { SocketConstructor, SocketOptions } from './lib/socket';
 /** Python's `socket.socket`: a new socket object, with or without `new`. */
 export declare const socket: SocketConstructor;
-/** A socket object (the class of `socket.socket(...)`). */
-export type socket = socketClass;
+/**
+ * A socket object, the type of what `socket.socket(...)` returns: `F` its
+ * family, `T` its type and `P` its protocol where known (`number` otherwise).
+ */
+export type socket<F extends number = number, T extends number = number, P extends number = number> = socketClass<F, T, P>;
 export { socketpair, fromfd, close, has_ipv6, create_connection, create_server, has_dualstack_ipv6, } from './lib/create';
 export type { CreateServerOptions, CreateConnectionOptions, ConnectionSocket } from './lib/create';
 export { getaddrinfo, getnameinfo, gethostbyname, gethostbyname_ex, gethostbyaddr, gethostname, sethostname, getfqdn, getprotobyname, getservbyname, getservbyport, if_nameindex, if_nametoindex, if_indextoname, } from './lib/netdb';

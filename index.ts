@@ -33,8 +33,15 @@ export { SocketType, getdefaulttimeout, setdefaulttimeout } from './lib/socket'
 export type { SocketConstructor, SocketOptions } from './lib/socket'
 /** Python's `socket.socket`: a new socket object, with or without `new`. */
 export const socket: SocketConstructor = SocketType
-/** A socket object (the class of `socket.socket(...)`). */
-export type socket = socketClass
+/**
+ * A socket object, the type of what `socket.socket(...)` returns: `F` its
+ * family, `T` its type and `P` its protocol where known (`number` otherwise).
+ */
+export type socket<
+  F extends number = number,
+  T extends number = number,
+  P extends number = number,
+> = socketClass<F, T, P>
 export {
   socketpair,
   fromfd,

@@ -12,12 +12,14 @@ for (const [name, value] of Object.entries(constants.errno)) {
 }
 
 /** The errno name for a number (`111` -> `'ECONNREFUSED'`), as Node's `code`. */
+/** @internal */
 export function errnoName(errno: number): string | undefined {
   return errnoNames.get(errno)
 }
 
 const strerrors = new Map<number, string>()
 /** The C library's text for an errno, as `os.strerror`. */
+/** @internal */
 export function strerror(errno: number): string {
   let text = strerrors.get(errno)
   if (text === undefined) {
@@ -170,6 +172,7 @@ function subclassFor(errno: number): OSErrorClass | undefined {
 }
 
 /** OSError for an errno with the C library's text. */
+/** @internal */
 export function osError(errno: number, syscall?: string): OSError {
   const e = new OSError(errno, strerror(errno))
   if (syscall !== undefined) e.syscall = syscall
@@ -179,6 +182,7 @@ export function osError(errno: number, syscall?: string): OSError {
 const WIRE = /^PYSOCKET:(\w+):([\s\S]*)$/
 
 /** Turns an error thrown by the addon into Python's exception. */
+/** @internal */
 export function fromNative(e: unknown, syscall?: string): unknown {
   const m = e instanceof Error ? WIRE.exec(e.message) : null
   if (!m) return e

@@ -11,15 +11,18 @@ export class UnsupportedOperation extends OSError {}
 Object.defineProperty(UnsupportedOperation.prototype, 'name', { value: 'UnsupportedOperation' })
 
 /** Python's LookupError, for an unknown encoding or error handler. */
+/** @internal */
 export class LookupError extends Error {}
 Object.defineProperty(LookupError.prototype, 'name', { value: 'LookupError' })
 
 /** Python's UnicodeDecodeError (a ValueError). */
+/** @internal */
 export class UnicodeDecodeError extends ValueError {}
 Object.defineProperty(UnicodeDecodeError.prototype, 'name', { value: 'UnicodeDecodeError' })
 
 const BLOCKING = new Set([osConstants.errno.EAGAIN, osConstants.errno.EWOULDBLOCK])
 
+/** @internal */
 export function isBlocking(e: unknown): boolean {
   return e instanceof OSError && e.errno !== null && BLOCKING.has(e.errno)
 }

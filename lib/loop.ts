@@ -22,13 +22,13 @@ import { socket, shrink } from './socket'
 import type { RecvAddress, SockAddress, SockAddressInput } from './addresses'
 import type { AncItem, AncItemInput } from './msg'
 import type { SendfileSource } from './sendfile'
+import type { LoopOptions } from './loop/options'
 import * as C from './constants'
 import { getaddrinfoAsync, getnameinfoAsync } from './netdb_async'
 import native = require('./native')
 import {
   SCRATCH_SIZE,
   scratch,
-  type LoopOptions,
   AGAIN,
   READ,
   WRITE,
@@ -702,5 +702,6 @@ export const loop = {
 }
 
 export type { LoopOptions }
+/** @internal */
 export { readinessKind } from './loop/waiter'
 export { add_reader, remove_reader, add_writer, remove_writer }

@@ -27,6 +27,7 @@ export interface MakefileOptions {
 export type SocketFile = SocketIO | BufferedSocketFile | TextSocketFile
 
 /** socket.makefile (declared on the class in socket.ts, typed by mode there). */
+/** @internal */
 export function makefile(this: socket, ...args: unknown[]): SocketFile {
   const a = bind('makefile', ['mode', 'buffering', 'encoding', 'errors', 'newline'], args)
   const mode = a.mode === undefined ? 'r' : a.mode

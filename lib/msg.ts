@@ -64,6 +64,7 @@ function given(args: IArguments): number {
 }
 
 /** socket.sendmsg (declared on the class in socket.ts). */
+/** @internal */
 export function sendmsg(
   this: socket,
   buffers: Iterable<unknown>,
@@ -152,6 +153,7 @@ function recvOne(
 }
 
 /** socket.recvmsg (declared on the class in socket.ts). */
+/** @internal */
 export function recvmsg(
   this: socket,
   bufsize: number,
@@ -170,6 +172,7 @@ export function recvmsg(
 }
 
 /** socket.recvmsg_into (declared on the class in socket.ts). */
+/** @internal */
 export function recvmsg_into(
   this: socket,
   buffers: Iterable<unknown>,

@@ -69,6 +69,7 @@ function portArg(port: unknown): Buffer | null {
 const GAI_NAMES = ['host', 'port', 'family', 'type', 'proto', 'flags'] as const
 
 /** Binds getaddrinfo's arguments as the Python-level function does. */
+/** @internal */
 export function gaiArgs(
   args: unknown[],
 ): [Buffer | null, Buffer | null, number, number, number, number] {
@@ -134,6 +135,7 @@ export function getaddrinfo(
 }
 
 /** The arguments of getnameinfo, checked as CPython does. */
+/** @internal */
 export function nameinfoArgs(args: unknown[]): [Buffer, number, boolean, number, number, number] {
   if (args.length !== 2) {
     throw new TypeError(`getnameinfo() takes exactly 2 arguments (${args.length} given)`)
@@ -339,5 +341,3 @@ export function if_indextoname(if_index: number): string {
     throw fromNative(e, 'if_indextoname')
   }
 }
-
-export { gaierror, herror, osError, pyTypeName }

@@ -29,6 +29,7 @@ function fileDescriptor(file: unknown): number {
 }
 
 /** socket.sendfile (declared on the class in socket.ts). */
+/** @internal */
 export function sendfile(
   this: socket,
   file: SendfileSource,

@@ -31,7 +31,7 @@ import {
 } from './makefile'
 import { sendmsgAfalg, type AfalgOptions } from './family/alg'
 import { vsockGetsockopt, vsockSetsockopt } from './family/vsock'
-import { MemoryError, OSError, TimeoutError, ValueError, fromNative, osError } from './errors'
+import { MemoryError, OSError, TimeoutError, ValueError, fromNative } from './errors'
 import { pyRepr } from './pytypes'
 import { fast } from './fast'
 import * as C from './constants'
@@ -923,5 +923,3 @@ Object.defineProperty(socketFactory, 'name', { value: 'socket' })
  * `socket.socket`: the class, callable without `new`.
  */
 export const SocketType = socketFactory as unknown as SocketConstructor
-
-export { osError }

@@ -39,6 +39,7 @@ const OTHER_HANDLERS = [
 ]
 
 /** Python's UnicodeEncodeError (a ValueError). */
+/** @internal */
 export class UnicodeEncodeError extends ValueError {}
 Object.defineProperty(UnicodeEncodeError.prototype, 'name', { value: 'UnicodeEncodeError' })
 

@@ -9,6 +9,7 @@ import { count, str, tupleFor, uMask, withSemi } from './pyargs'
 
 const ALG_SEMI = 'AF_ALG address must be a tuple (type, name[, feat[, mask]])'
 
+/** @internal */
 export function encodeAlg(addr: unknown, caller: string): Buffer {
   const t = tupleFor(addr, `${caller}():`, 'AF_ALG')
   const [type, name, feat, mask] = withSemi(ALG_SEMI, () => {
@@ -66,6 +67,7 @@ function splitArgs(args: unknown[]): [unknown[], Record<string, unknown>] {
 }
 
 /** sendmsg_afalg([msg,] {op, iv, assoclen, flags}): bytes sent. */
+/** @internal */
 export function sendmsgAfalg(sock: socket, ...args: unknown[]): number {
   const [positional, kw] = splitArgs(args)
   let n = positional.length

@@ -7,6 +7,7 @@ import { socket, nativeCall } from '../socket'
 import native = require('../native')
 import { cint, isPyInt } from './pyargs'
 
+/** @internal */
 export function vsockGetsockopt(
   sock: socket,
   level: unknown,
@@ -21,6 +22,7 @@ export function vsockGetsockopt(
   return nativeCall('getsockopt', () => native.getsockoptU64(sock._fd, lv, name))
 }
 
+/** @internal */
 export function vsockSetsockopt(sock: socket, args: unknown[]): void {
   let n = args.length
   while (n > 0 && args[n - 1] === undefined) n--

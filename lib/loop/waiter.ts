@@ -13,11 +13,7 @@ export const PANICKED = -(2 ** 31)
 export const SCRATCH_SIZE = 64 * 1024
 export const scratch = Buffer.allocUnsafeSlow(SCRATCH_SIZE)
 
-/** Options every Promise function takes last. */
-export interface LoopOptions {
-  /** Aborting rejects the call with the signal's reason; the socket stays usable. */
-  signal?: AbortSignal
-}
+export type { LoopOptions } from './options'
 
 /** What one non-blocking attempt returns when the call would block. */
 export const AGAIN: unique symbol = Symbol('again')
