@@ -1,9 +1,27 @@
+/**
+ * pysocket: Python's `socket` module for Node.js and TypeScript, with
+ * Python's names, tuples, exceptions and timeouts, and {@link loop}, a
+ * Promise twin of every blocking call.
+ *
+ * ```ts
+ * import * as socket from 'pysocket'
+ * using s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+ * s.connect(['127.0.0.1', 8080])
+ * ```
+ *
+ * Addresses are typed by the socket's family ({@link SockAddress}); the
+ * specification is Python's documentation of the socket module.
+ * @packageDocumentation
+ */
 export * from './lib/constants';
 export { OSError, error, timeout, gaierror, herror, ValueError, OverflowError, MemoryError, BlockingIOError, ChildProcessError, ConnectionError, BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError, FileExistsError, FileNotFoundError, InterruptedError, IsADirectoryError, NotADirectoryError, PermissionError, ProcessLookupError, TimeoutError, } from './lib/errors';
 import { socket as socketClass, type SocketConstructor } from './lib/socket';
 export { SocketType, getdefaulttimeout, setdefaulttimeout } from './lib/socket';
 export type { SocketConstructor, SocketOptions } from './lib/socket';
-/** Python's `socket.socket`: a new socket object, with or without `new`. */
+/**
+ * Python's `socket.socket`: a new socket object, with or without `new`.
+ * @class
+ */
 export declare const socket: SocketConstructor;
 /**
  * A socket object, the type of what `socket.socket(...)` returns: `F` its

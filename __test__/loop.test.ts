@@ -514,7 +514,7 @@ test('add_reader / add_writer on a raw fd', async (t) => {
     })
   })
   t.throws(() => loop.add_reader(-1, () => {}), { instanceOf: socket.ValueError })
-  t.throws(() => loop.add_reader('x', () => {}), { instanceOf: socket.ValueError })
+  t.throws(() => loop.add_reader('x' as never, () => {}), { instanceOf: socket.ValueError })
   a.close()
   b.close()
 })

@@ -187,8 +187,9 @@ export type SockAddressInput<F extends number = number, P extends number = numbe
 
 /**
  * The address recvfrom and recvmsg return for a socket of kind `T`:
- * datagram sockets of the IP families always have a sender; a stream socket
- * (and an unbound AF_UNIX sender) gives `null`.
+ * datagram and raw sockets of the IP families, AF_PACKET, AF_NETLINK and
+ * AF_CAN always have a sender; a stream socket (and an unbound AF_UNIX
+ * sender) gives `null`.
  */
 export type RecvAddress<F extends number, T extends number, P extends number> =
   IsWide<T> extends true
@@ -196,7 +197,13 @@ export type RecvAddress<F extends number, T extends number, P extends number> =
     : IsWide<F> extends true
       ? SockAddress<F, P> | null
       : [T] extends [SocketKind.SOCK_DGRAM | SocketKind.SOCK_RAW]
-        ? [F] extends [AddressFamily.AF_INET | AddressFamily.AF_INET6 | AddressFamily.AF_PACKET]
+        ? [F] extends [
+            | AddressFamily.AF_INET
+            | AddressFamily.AF_INET6
+            | AddressFamily.AF_PACKET
+            | AddressFamily.AF_NETLINK
+            | AddressFamily.AF_CAN,
+          ]
           ? SockAddress<F, P>
           : SockAddress<F, P> | null
         : SockAddress<F, P> | null

@@ -8,6 +8,7 @@ import { constants as osConstants } from 'node:os'
 
 /** A binary buffered file: BufferedReader, BufferedWriter or BufferedRWPair in one. */
 export class BufferedSocketFile {
+  /** The raw {@link SocketIO} under the buffer. */
   readonly raw: SocketIO
   private readonly _size: number
   private readonly _reading: boolean
@@ -25,14 +26,17 @@ export class BufferedSocketFile {
     this._writing = writing
   }
 
+  /** Whether the file is closed. */
   get closed(): boolean {
     return this._closed
   }
 
+  /** The mode the file was made with (`'rb'`, `'w'`, ...). */
   get mode(): string {
     return this.raw.mode
   }
 
+  /** The socket's fd (Python's file `name`), or -1 once closed. */
   get name(): number {
     return this.raw.name
   }
@@ -93,6 +97,7 @@ export class BufferedSocketFile {
     return Buffer.from(this._rbuf)
   }
 
+  /** Reads into `b` in place until it is full or the stream ends; returns the count. */
   readinto(b: ArrayBufferView | ArrayBuffer): number {
     const view = bytesLike(b)
     const data = this.read(view.length)
@@ -101,6 +106,7 @@ export class BufferedSocketFile {
     return data.length
   }
 
+  /** Reads one line, up to and including `\n` (at most `size` bytes if given). */
   readline(size: number | null = -1): Buffer {
     this._check('readline')
     const limit = size === null ? -1 : index(size)
@@ -114,6 +120,7 @@ export class BufferedSocketFile {
     }
   }
 
+  /** Reads lines until end of file (or until their total passes `hint`). */
   readlines(hint: number | null = -1): Buffer[] {
     const h = hint === null ? -1 : index(hint)
     const lines: Buffer[] = []
@@ -126,6 +133,7 @@ export class BufferedSocketFile {
     return lines
   }
 
+  /** Buffers `b` for sending (sent when the buffer fills, on flush() or close()); returns its length. */
   write(b: ArrayBufferView | ArrayBuffer): number {
     this._check('write')
     const data = Buffer.from(bytesLike(b))
@@ -156,31 +164,38 @@ export class BufferedSocketFile {
     }
   }
 
+  /** Sends what is buffered. */
   flush(): void {
     if (this._closed) throw new ValueError('flush of closed file')
     if (this._writing) this._flushWrites()
   }
 
+  /** Whether the file was opened for reading. */
   readable(): boolean {
     return this.raw.readable() && this._reading
   }
 
+  /** Whether the file was opened for writing. */
   writable(): boolean {
     return this.raw.writable() && this._writing
   }
 
+  /** False: a socket has no position. */
   seekable(): boolean {
     return false
   }
 
+  /** The socket's fd. */
   fileno(): number {
     return this.raw.fileno()
   }
 
+  /** False: a socket is no terminal. */
   isatty(): boolean {
     return false
   }
 
+  /** Flushes, then closes the file and its raw file. */
   close(): void {
     if (this._closed) return
     try {
@@ -191,6 +206,7 @@ export class BufferedSocketFile {
     }
   }
 
+  /** The lines, one by one, until end of file (`for (const line of f)`). */
   *[Symbol.iterator](): Iterator<Buffer> {
     for (;;) {
       const line = this.readline()
@@ -199,6 +215,7 @@ export class BufferedSocketFile {
     }
   }
 
+  /** Closes the file: `using f = s.makefile()`. */
   [Symbol.dispose](): void {
     this.close()
   }

@@ -680,24 +680,49 @@ function isLoopOptions(v: unknown): boolean {
   return proto === Object.prototype || proto === null
 }
 
-/** `socket.loop`: the Promise API. */
+/**
+ * `socket.loop`: every blocking socket call as a Promise that never blocks
+ * the event loop, with the names and arguments of Python asyncio's event
+ * loop socket methods (`loop.sock_recv(sock, n)`), each taking a trailing
+ * {@link LoopOptions} (`{ signal }`). A socket timeout (`settimeout(t)`)
+ * rejects a waiting call with TimeoutError; the socket's own mode is never
+ * changed.
+ * @namespace
+ */
 export const loop = {
+  /** `sock.recv(nbytes)` as a Promise (asyncio's `loop.sock_recv`): at most `nbytes` bytes. */
   sock_recv,
+  /** `sock.recv_into(buf)` as a Promise (asyncio's `loop.sock_recv_into`): the count written into `buf`. */
   sock_recv_into,
+  /** `sock.recvfrom(bufsize)` as a Promise (asyncio's `loop.sock_recvfrom`): `[data, address]`. */
   sock_recvfrom,
+  /** `sock.recvfrom_into(buf, nbytes)` as a Promise (asyncio's `loop.sock_recvfrom_into`): `[nbytes, address]`. */
   sock_recvfrom_into,
+  /** `sock.sendall(data)` as a Promise (asyncio's `loop.sock_sendall`). */
   sock_sendall,
+  /** `sock.sendto(data, address)` as a Promise (asyncio's `loop.sock_sendto`): the count sent. */
   sock_sendto,
+  /** `sock.connect(address)` as a Promise (asyncio's `loop.sock_connect`); host names are resolved off the JS thread. */
   sock_connect,
+  /** `sock.accept()` as a Promise (asyncio's `loop.sock_accept`): `[conn, address]`. */
   sock_accept,
+  /** `sock.sendfile(file, offset, count)` as a Promise (asyncio's `loop.sock_sendfile`): the count sent. */
   sock_sendfile,
+  /** `sock.recvmsg(bufsize, ancbufsize, flags)` as a Promise: `[data, ancdata, msg_flags, address]`. */
   sock_recvmsg,
+  /** `sock.sendmsg(buffers, ancdata, flags, address)` as a Promise: the count sent. */
   sock_sendmsg,
+  /** Calls `callback(...args)` whenever `fd` is readable (asyncio's `loop.add_reader`); any fd, not only sockets. */
   add_reader,
+  /** Stops watching `fd` for reading; true if it was watched (asyncio's `loop.remove_reader`). */
   remove_reader,
+  /** Calls `callback(...args)` whenever `fd` is writable (asyncio's `loop.add_writer`). */
   add_writer,
+  /** Stops watching `fd` for writing; true if it was watched (asyncio's `loop.remove_writer`). */
   remove_writer,
+  /** {@link getaddrinfo} as a Promise, resolved on the libuv threadpool (asyncio's `loop.getaddrinfo`). */
   getaddrinfo: getaddrinfoAsync,
+  /** {@link getnameinfo} as a Promise, resolved on the libuv threadpool (asyncio's `loop.getnameinfo`). */
   getnameinfo: getnameinfoAsync,
 }
 

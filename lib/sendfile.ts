@@ -13,7 +13,18 @@ import native = require('./native')
  * (an fs.promises FileHandle), or an object with Python's `fileno()` (a
  * socket, a makefile() object).
  */
-export type SendfileSource = number | { fd: number; mode?: unknown } | { fileno(): number }
+export type SendfileSource =
+  | number
+  | {
+      /** The open file's fd (an fs.promises FileHandle's). */
+      fd: number
+      /** The open() mode, if known: text modes are refused as in Python. */
+      mode?: unknown
+    }
+  | {
+      /** The fd of the file (Python's file protocol). */
+      fileno(): number
+    }
 
 function fileDescriptor(file: unknown): number {
   if (typeof file === 'number' && Number.isInteger(file)) return file

@@ -909,6 +909,7 @@ type Newable<S> = S & {
  * `s instanceof socket.socket` holds for every socket object.
  */
 export interface SocketConstructor extends Newable<SocketSignatures> {
+  /** The prototype of every socket object. */
   readonly prototype: socket
 }
 

@@ -44,14 +44,17 @@ export class SocketIO {
     this._writing = mode.includes('w')
   }
 
+  /** Whether the file is closed. */
   get closed(): boolean {
     return this._closed
   }
 
+  /** The mode the file was made with (`'rb'`, `'w'`, ...). */
   get mode(): string {
     return this._mode
   }
 
+  /** The socket's fd (Python's file `name`), or -1 once closed. */
   get name(): number {
     return this._closed ? -1 : this.fileno()
   }
@@ -88,6 +91,7 @@ export class SocketIO {
     return got === n ? buf : Buffer.from(buf.subarray(0, got))
   }
 
+  /** Reads until end of file: all the bytes, or null in non-blocking mode when none are ready. */
   readall(): Buffer | null {
     const chunks: Buffer[] = []
     for (;;) {
@@ -115,34 +119,41 @@ export class SocketIO {
     }
   }
 
+  /** Whether the file was opened for reading. */
   readable(): boolean {
     if (this._closed) throw new ValueError('I/O operation on closed socket.')
     return this._reading
   }
 
+  /** Whether the file was opened for writing. */
   writable(): boolean {
     if (this._closed) throw new ValueError('I/O operation on closed socket.')
     return this._writing
   }
 
+  /** False: a socket has no position. */
   seekable(): boolean {
     if (this._closed) throw new ValueError('I/O operation on closed socket.')
     return false
   }
 
+  /** The socket's fd. */
   fileno(): number {
     return this._checkClosed().fileno()
   }
 
+  /** Does nothing: a raw file has no buffer. */
   flush(): void {
     this._checkClosed()
   }
 
+  /** False: a socket is no terminal. */
   isatty(): boolean {
     this._checkClosed()
     return false
   }
 
+  /** Reads one line, up to and including `\n` (at most `size` bytes if given). */
   readline(size: number = -1): Buffer {
     const limit = size === null ? -1 : index(size)
     const out: number[] = []
@@ -155,6 +166,7 @@ export class SocketIO {
     return Buffer.from(out)
   }
 
+  /** Closes the file; the socket closes its fd once it and every file object are closed. */
   close(): void {
     if (this._closed) return
     this._closed = true
@@ -165,6 +177,7 @@ export class SocketIO {
     if (sock !== null) decref(sock)
   }
 
+  /** The lines, one by one, until end of file (`for (const line of f)`). */
   *[Symbol.iterator](): Iterator<Buffer> {
     for (;;) {
       const line = this.readline()
@@ -173,10 +186,12 @@ export class SocketIO {
     }
   }
 
+  /** Closes the file: `using f = s.makefile()`. */
   [Symbol.dispose](): void {
     this.close()
   }
 
+  /** Python's repr of the file object. */
   toString(): string {
     return '<socket.SocketIO object>'
   }

@@ -68,9 +68,13 @@ function charRepr(c: string): string {
 
 /** A text file over a buffered socket file (Python's io.TextIOWrapper). */
 export class TextSocketFile {
+  /** The binary buffered file under the text layer. */
   readonly buffer: BufferedSocketFile
+  /** The text encoding (`'utf-8'` by default). */
   readonly encoding: string
+  /** How encoding errors are handled (`'strict'` by default). */
   readonly errors: string
+  /** The mode the file was made with (`'rb'`, `'w'`, ...). */
   mode: string
   private readonly _enc: BufferEncoding
   private _decoder: TextDecoder | null = null
@@ -181,10 +185,12 @@ export class TextSocketFile {
     return Buffer.from(out, this._enc)
   }
 
+  /** Whether the file is closed. */
   get closed(): boolean {
     return this.buffer.closed
   }
 
+  /** The socket's fd (Python's file `name`), or -1 once closed. */
   get name(): number {
     return this.buffer.name
   }
@@ -222,6 +228,7 @@ export class TextSocketFile {
     if (!this.buffer.readable()) throw new UnsupportedOperation('not readable')
   }
 
+  /** Reads `size` characters, fewer at end of file (all until end of file when -1 or null). */
   read(size: number | null = -1): string {
     this._checkReadable()
     const n = size === null ? -1 : index(size)
@@ -260,6 +267,7 @@ export class TextSocketFile {
     return [r.index, r[0].length]
   }
 
+  /** Reads one line, up to and including its line ending (at most `size` characters if given). */
   readline(size: number | null = -1): string {
     this._checkReadable()
     const limit = size === null ? -1 : index(size)
@@ -283,6 +291,7 @@ export class TextSocketFile {
     return line
   }
 
+  /** Reads lines until end of file (or until their total passes `hint`). */
   readlines(hint: number | null = -1): string[] {
     const h = hint === null ? -1 : index(hint)
     const lines: string[] = []
@@ -295,6 +304,7 @@ export class TextSocketFile {
     return lines
   }
 
+  /** Encodes `s` (translating `\n` as `newline` says) and buffers it; returns its length. */
   write(s: string): number {
     this._checkClosed()
     if (typeof s !== 'string') {
@@ -309,35 +319,43 @@ export class TextSocketFile {
     return codePoints(s)
   }
 
+  /** Sends what is buffered. */
   flush(): void {
     this._checkClosed()
     this.buffer.flush()
   }
 
+  /** Whether the file was opened for reading. */
   readable(): boolean {
     return this.buffer.readable()
   }
 
+  /** Whether the file was opened for writing. */
   writable(): boolean {
     return this.buffer.writable()
   }
 
+  /** False: a socket has no position. */
   seekable(): boolean {
     return false
   }
 
+  /** The socket's fd. */
   fileno(): number {
     return this.buffer.fileno()
   }
 
+  /** False: a socket is no terminal. */
   isatty(): boolean {
     return false
   }
 
+  /** Flushes, then closes the file and the files under it. */
   close(): void {
     this.buffer.close()
   }
 
+  /** The lines, one by one, until end of file (`for (const line of f)`). */
   *[Symbol.iterator](): Iterator<string> {
     for (;;) {
       const line = this.readline()
@@ -346,6 +364,7 @@ export class TextSocketFile {
     }
   }
 
+  /** Closes the file: `using f = s.makefile()`. */
   [Symbol.dispose](): void {
     this.close()
   }

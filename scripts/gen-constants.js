@@ -40,6 +40,62 @@ const PROTOCOL_TYPES = [
 
 const isMember = (prefix, n) => n.startsWith(prefix) && n === n.toUpperCase()
 
+// The doc comment of each constant, by the longest prefix of its name that
+// has one (the groups of Python's documentation, "Constants").
+const GROUPS = [
+  ['AF_', "An address family, for `socket()`'s first argument"],
+  ['PF_', 'A protocol family (the same number as its `AF_` twin)'],
+  ['SOCK_', "A socket type, for `socket()`'s second argument"],
+  ['SOCK_NONBLOCK', 'A flag or-ed into the socket type: the socket starts non-blocking'],
+  ['SOCK_CLOEXEC', 'A flag or-ed into the socket type: the fd is not inherited (always set)'],
+  ['SOL_', 'A socket option level, for getsockopt/setsockopt'],
+  ['SO_', 'A socket option of level SOL_SOCKET'],
+  ['SO_VM_', 'An AF_VSOCK socket option (a 64-bit value)'],
+  ['SO_J1939_', 'A CAN J1939 socket option'],
+  ['SOMAXCONN', 'The largest listen() backlog the system headers define'],
+  ['IPPROTO_', "An IP protocol number, for `socket()`'s third argument or as an option level"],
+  ['IPPORT_', 'A port number boundary of the system headers'],
+  ['IP_', 'An IPv4 socket option of level IPPROTO_IP'],
+  ['IPV6_', 'An IPv6 socket option of level IPPROTO_IPV6'],
+  ['INADDR_', 'An IPv4 address as a host-order integer'],
+  ['TCP_', 'A TCP socket option of level IPPROTO_TCP'],
+  ['UDPLITE_', 'A UDP-Lite socket option of level IPPROTO_UDPLITE'],
+  ['MPTCP_', 'An MPTCP socket option of level SOL_MPTCP'],
+  ['MSG_', 'A flag for the send and recv families of calls'],
+  ['SHUT_', 'A direction for shutdown()'],
+  ['AI_', 'A flag for getaddrinfo()'],
+  ['NI_', 'A flag or size for getnameinfo()'],
+  ['EAI_', 'An error code of getaddrinfo() (gaierror.errno)'],
+  ['SCM_', 'An ancillary data type (cmsg_type) for sendmsg/recvmsg'],
+  ['ALG_', 'An AF_ALG option or operation'],
+  ['CAN_', 'An AF_CAN protocol, flag or option'],
+  ['CAN_BCM_', 'An AF_CAN broadcast manager (CAN_BCM) opcode or flag'],
+  ['J1939_', 'A CAN J1939 constant'],
+  ['NETLINK_', 'An AF_NETLINK protocol or option'],
+  ['PACKET_', 'An AF_PACKET packet type or option'],
+  ['ETH_P_', 'An Ethernet protocol number (AF_PACKET proto, in host order)'],
+  ['ETHERTYPE_', 'An Ethernet type number'],
+  ['ARPHRD_', 'An ARP hardware type (the hatype of an AF_PACKET address)'],
+  ['VMADDR_', 'An AF_VSOCK address part (a CID or port)'],
+  ['VM_SOCKETS_', 'An AF_VSOCK constant'],
+  ['IOCTL_VM_SOCKETS_', 'The ioctl request for the local AF_VSOCK CID'],
+  ['TIPC_', 'An AF_TIPC address type, scope, option or constant'],
+  ['BTPROTO_', 'An AF_BLUETOOTH protocol'],
+  ['HCI_', 'A Bluetooth HCI socket option'],
+]
+
+/** The doc comment of constant `n`. */
+function docOf(n) {
+  let best = null
+  for (const [prefix, text] of GROUPS) {
+    if (n.startsWith(prefix) && (best === null || prefix.length > best[0].length)) {
+      best = [prefix, text]
+    }
+  }
+  const what = best === null ? 'A constant of the system headers' : best[1]
+  return `/** ${what}; \`undefined\` where this platform lacks it. */`
+}
+
 /** The declared type of constant `n`: its enum member, its literal value, or number. */
 function typeOf(n) {
   const e = ENUMS.find(([, prefix]) => isMember(prefix, n))
@@ -57,7 +113,10 @@ function enumLines([enumName, prefix, doc]) {
   return [
     `/** ${doc} Numeric, with reverse names: \`${enumName}[value]\` is Python's member name. */`,
     `export enum ${enumName} {`,
-    ...members.map(([n, v]) => `  ${n} = ${v},`),
+    ...members.flatMap(([n, v]) => [
+      `  /** \`${n}\` (${v} on the build machine). */`,
+      `  ${n} = ${v},`,
+    ]),
     '}',
     `platformValues(${enumName})`,
     '',
@@ -96,11 +155,12 @@ const lines = [
   '  }',
   '}',
   '',
-  ...names.map((n) => {
+  ...names.flatMap((n) => {
     const t = typeOf(n)
-    return t === 'number'
-      ? `export const ${n}: number = C.${n}`
-      : `export const ${n} = C.${n} as ${t}`
+    return [
+      docOf(n),
+      t === 'number' ? `export const ${n}: number = C.${n}` : `export const ${n} = C.${n} as ${t}`,
+    ]
   }),
   '',
   ...ENUMS.flatMap(enumLines),

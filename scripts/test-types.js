@@ -39,6 +39,17 @@ try {
   for (const f of fs.readdirSync(corpus)) {
     fs.copyFileSync(path.join(corpus, f), path.join(scratch, f))
   }
+  // The examples that use the package as its users do (by name).
+  const examples = path.join(root, 'examples')
+  for (const f of fs
+    .readdirSync(examples)
+    .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))) {
+    const text = fs.readFileSync(path.join(examples, f), 'utf8')
+    const imports = [...text.matchAll(/from '([^']+)'/g)].map((m) => m[1])
+    if (imports.every((m) => m === 'pysocket' || m.startsWith('node:'))) {
+      fs.copyFileSync(path.join(examples, f), path.join(scratch, `example_${f}`))
+    }
+  }
   const tsc = path.join(root, 'node_modules', 'typescript', 'bin', 'tsc')
   let failed = false
   for (const config of ['tsconfig.nodenext.json', 'tsconfig.bundler.json']) {

@@ -29,9 +29,13 @@ export function encodeAlg(addr: unknown, caller: string): Buffer {
 
 /** The keyword arguments of sendmsg_afalg. */
 export interface AfalgOptions {
+  /** The operation, ALG_OP_ENCRYPT or ALG_OP_DECRYPT (required). */
   op?: number | bigint | boolean
+  /** The initialization vector of a cipher. */
   iv?: ArrayBufferView | ArrayBuffer
+  /** For AEAD ciphers, the length of the associated data at the start of the message. */
   assoclen?: number | bigint | boolean
+  /** `MSG_*` flags for the sendmsg call. */
   flags?: number
 }
 

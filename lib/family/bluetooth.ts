@@ -8,8 +8,9 @@ import * as C from '../constants'
 import native = require('../native')
 import { cint, count, mustBeTuple, str } from './pyargs'
 
-/** BlueZ's "any" and "local" addresses, exported as Python does. */
+/** BlueZ's "any" Bluetooth address, `'00:00:00:00:00:00'` (Python's `socket.BDADDR_ANY`). */
 export const BDADDR_ANY = '00:00:00:00:00:00'
+/** BlueZ's "local" Bluetooth address, `'00:00:00:FF:FF:FF'` (Python's `socket.BDADDR_LOCAL`). */
 export const BDADDR_LOCAL = '00:00:00:FF:FF:FF'
 
 const HEX_FIELD = /^[ \t\n\v\f\r]*([+-]?)(?:0[xX](?=[0-9a-fA-F]))?([0-9a-fA-F]+)/
