@@ -31,7 +31,7 @@ export type socket<F extends number = number, T extends number = number, P exten
 export { socketpair, fromfd, close, has_ipv6, create_connection, create_server, has_dualstack_ipv6, } from './lib/create';
 export type { CreateServerOptions, CreateConnectionOptions, ConnectionSocket } from './lib/create';
 export { getaddrinfo, getnameinfo, gethostbyname, gethostbyname_ex, gethostbyaddr, gethostname, sethostname, getfqdn, getprotobyname, getservbyname, getservbyport, if_nameindex, if_nametoindex, if_indextoname, } from './lib/netdb';
-export type { AddrInfo, HostEntry } from './lib/netdb';
+export type { AddrInfo, HostEntry, GetaddrinfoOptions } from './lib/netdb';
 export { htons, ntohs, htonl, ntohl, inet_aton, inet_ntoa, inet_pton, inet_ntop } from './lib/inet';
 export type { BytesLike, SockAddress, SockAddressInput, RecvAddress, InetAddress, Inet6Address, Inet6AddressInput, UnixAddress, UnixAddressInput, NetlinkAddress, PacketAddress, PacketAddressInput, CanAddress, CanIsotpAddress, CanJ1939Address, CanJ1939AddressInput, AlgAddress, AlgAddressInput, VsockAddress, TipcAddress, TipcAddressInput, QipcrtrAddress, BluetoothL2capAddress, BluetoothRfcommAddress, BluetoothHciAddress, BluetoothHciAddressInput, BluetoothScoAddress, BluetoothScoAddressInput, UnknownFamilyAddress, } from './lib/addresses';
 export { BDADDR_ANY, BDADDR_LOCAL, get_local_cid, SystemError } from './lib/family';

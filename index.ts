@@ -82,7 +82,7 @@ export {
   if_nametoindex,
   if_indextoname,
 } from './lib/netdb'
-export type { AddrInfo, HostEntry } from './lib/netdb'
+export type { AddrInfo, HostEntry, GetaddrinfoOptions } from './lib/netdb'
 export { htons, ntohs, htonl, ntohl, inet_aton, inet_ntoa, inet_pton, inet_ntop } from './lib/inet'
 export type {
   BytesLike,

@@ -17,6 +17,18 @@ export type AddrInfo = [
   sockaddr: [string, number] | [string, number, number, number],
 ]
 
+/** The keyword arguments of getaddrinfo (0, the default: any). */
+export interface GetaddrinfoOptions {
+  /** The address family: AF_INET, AF_INET6, or AF_UNSPEC (0) for both. */
+  family?: number
+  /** The socket type, such as SOCK_STREAM. */
+  type?: number
+  /** The protocol, such as IPPROTO_TCP. */
+  proto?: number
+  /** `AI_*` flags, or-ed together. */
+  flags?: number
+}
+
 /** `[hostname, aliaslist, ipaddrlist]`. */
 export type HostEntry = [hostname: string, aliaslist: string[], ipaddrlist: string[]]
 
@@ -118,9 +130,47 @@ export function gaiArgs(
 }
 
 /**
- * getaddrinfo(host, port, family=0, type=0, proto=0, flags=0), positionally
- * or with an options object: a list of `[family, type, proto, canonname, sockaddr]`.
+ * Resolves `host` and `port` (a number, a service name or null) into the
+ * addresses to create and connect sockets with: a list of `[family, type,
+ * proto, canonname, sockaddr]`. `family`, `type`, `proto` (0: any) and
+ * `flags` (`AI_*`) narrow the results; they may be given positionally or as
+ * a trailing options object. Python's `socket.getaddrinfo()`.
+ * @throws gaierror when the name cannot be resolved.
  */
+export function getaddrinfo(
+  host: string | Buffer | null,
+  port: string | number | Buffer | null,
+  family?: number,
+  type?: number,
+  proto?: number,
+  flags?: number,
+): AddrInfo[]
+export function getaddrinfo(
+  host: string | Buffer | null,
+  port: string | number | Buffer | null,
+  options: GetaddrinfoOptions,
+): AddrInfo[]
+export function getaddrinfo(
+  host: string | Buffer | null,
+  port: string | number | Buffer | null,
+  family: number,
+  options: Omit<GetaddrinfoOptions, 'family'>,
+): AddrInfo[]
+export function getaddrinfo(
+  host: string | Buffer | null,
+  port: string | number | Buffer | null,
+  family: number,
+  type: number,
+  options: Pick<GetaddrinfoOptions, 'proto' | 'flags'>,
+): AddrInfo[]
+export function getaddrinfo(
+  host: string | Buffer | null,
+  port: string | number | Buffer | null,
+  family: number,
+  type: number,
+  proto: number,
+  options: Pick<GetaddrinfoOptions, 'flags'>,
+): AddrInfo[]
 export function getaddrinfo(
   host: string | Buffer | null,
   port: string | number | Buffer | null,

@@ -34,7 +34,7 @@ export async function udp(): Promise<void> {
 }
 
 export async function names(): Promise<string> {
-  const [[family, , , , sa]] = await loop.getaddrinfo('localhost', 80, socket.AF_INET)
+  const [[family, , , , sa]] = await loop.getaddrinfo('localhost', 80, { family: socket.AF_INET })
   const [host] = await loop.getnameinfo(sa, socket.NI_NUMERICHOST)
   console.log(family)
   return host

@@ -35,6 +35,12 @@ export function wrong(s: socket.socket<socket.AddressFamily.AF_INET>, buf: Buffe
   socket.create_server(['', 0], { reuse_address: true })
   // @ts-expect-error socket() takes no more than four arguments and an options object
   socket.socket(socket.AF_INET, socket.SOCK_STREAM, 0, null, 5)
+  // @ts-expect-error getaddrinfo's family is a number
+  socket.getaddrinfo('localhost', 80, 'AF_INET')
+  // @ts-expect-error ... and its options are Python's keywords
+  socket.getaddrinfo('localhost', 80, { famliy: socket.AF_INET })
+  // @ts-expect-error ... the Promise form too
+  void socket.loop.getaddrinfo('localhost', 80, { typ: socket.SOCK_STREAM })
   // @ts-expect-error an IPv6 address out is four items long
   const [, , , , extra] = s6.getsockname()
   void extra
