@@ -16,7 +16,7 @@
 export * from './lib/constants';
 export { OSError, error, timeout, gaierror, herror, ValueError, OverflowError, MemoryError, BlockingIOError, ChildProcessError, ConnectionError, BrokenPipeError, ConnectionAbortedError, ConnectionRefusedError, ConnectionResetError, FileExistsError, FileNotFoundError, InterruptedError, IsADirectoryError, NotADirectoryError, PermissionError, ProcessLookupError, TimeoutError, } from './lib/errors';
 import { socket as socketClass, type SocketConstructor } from './lib/socket';
-export { SocketType, getdefaulttimeout, setdefaulttimeout } from './lib/socket';
+export { getdefaulttimeout, setdefaulttimeout } from './lib/socket';
 export type { SocketConstructor, SocketOptions } from './lib/socket';
 /**
  * Python's `socket.socket`: a new socket object, with or without `new`.
@@ -28,6 +28,10 @@ export declare const socket: SocketConstructor;
  * family, `T` its type and `P` its protocol where known (`number` otherwise).
  */
 export type socket<F extends number = number, T extends number = number, P extends number = number> = socketClass<F, T, P>;
+/** Python's `socket.SocketType`: the same class as {@link socket}. */
+export declare const SocketType: SocketConstructor;
+/** The type of a socket object, as {@link socket}. */
+export type SocketType<F extends number = number, T extends number = number, P extends number = number> = socketClass<F, T, P>;
 export { socketpair, fromfd, close, has_ipv6, create_connection, create_server, has_dualstack_ipv6, } from './lib/create';
 export type { CreateServerOptions, CreateConnectionOptions, ConnectionSocket } from './lib/create';
 export { getaddrinfo, getnameinfo, gethostbyname, gethostbyname_ex, gethostbyaddr, gethostname, sethostname, getfqdn, getprotobyname, getservbyname, getservbyport, if_nameindex, if_nametoindex, if_indextoname, } from './lib/netdb';

@@ -39,19 +39,31 @@ export {
   ProcessLookupError,
   TimeoutError,
 } from './lib/errors'
-import { socket as socketClass, SocketType, type SocketConstructor } from './lib/socket'
-export { SocketType, getdefaulttimeout, setdefaulttimeout } from './lib/socket'
+import {
+  socket as socketClass,
+  SocketType as socketType,
+  type SocketConstructor,
+} from './lib/socket'
+export { getdefaulttimeout, setdefaulttimeout } from './lib/socket'
 export type { SocketConstructor, SocketOptions } from './lib/socket'
 /**
  * Python's `socket.socket`: a new socket object, with or without `new`.
  * @class
  */
-export const socket: SocketConstructor = SocketType
+export const socket: SocketConstructor = socketType
 /**
  * A socket object, the type of what `socket.socket(...)` returns: `F` its
  * family, `T` its type and `P` its protocol where known (`number` otherwise).
  */
 export type socket<
+  F extends number = number,
+  T extends number = number,
+  P extends number = number,
+> = socketClass<F, T, P>
+/** Python's `socket.SocketType`: the same class as {@link socket}. */
+export const SocketType: SocketConstructor = socketType
+/** The type of a socket object, as {@link socket}. */
+export type SocketType<
   F extends number = number,
   T extends number = number,
   P extends number = number,

@@ -44,3 +44,15 @@ export function options(s: socket.socket): void {
   const raw: Buffer = s.getsockopt(socket.SOL_SOCKET, socket.SO_PEERCRED, 12)
   console.log(n, raw.readInt32LE(0))
 }
+
+// `new` is optional; instanceof narrows; a specific socket is a socket.
+export function objects(x: unknown): void {
+  const a = new socket.socket(socket.AF_INET6, socket.SOCK_STREAM)
+  const [h, p, f, sc] = a.getsockname()
+  const anySocket: socket.socket = a
+  const viaType: socket.SocketType = socket.SocketType(socket.AF_UNIX)
+  if (x instanceof socket.socket) x.close()
+  const [conn] = a.accept()
+  const same: socket.socket<socket.AddressFamily.AF_INET6, socket.SocketKind.SOCK_STREAM> = conn
+  console.log(h, p, f, sc, anySocket, viaType, same, String(a))
+}
