@@ -416,7 +416,7 @@ test("makefile() objects have CPython's reprs, String() and util.inspect alike",
     js: () => {
       const [a, b] = socket.socketpair()
       try {
-        const f = a.makefile(mode, buffering) as socket.SocketFile & {
+        const f = a.makefile(mode as never, buffering as never) as socket.SocketFile & {
           buffer?: { raw?: unknown }
         }
         // A BufferedRWPair has no `raw` in Python; pysocket's one object has.
@@ -463,7 +463,7 @@ test('socket.socket has the private methods of socket.py that subclasses use', (
   // A subclass that overrides _accept, as Python servers do.
   const calls: number[] = []
   class Counting extends (socket.socket as unknown as new (...a: unknown[]) => socket.socket) {
-    override _accept(): [number, unknown] {
+    override _accept(): ReturnType<socket.socket['_accept']> {
       const r = super._accept()
       calls.push(r[0])
       return r
@@ -624,7 +624,7 @@ test('type names in messages follow one mapping (README): Array tuple, object di
       (v) => {
         const s = socket.socket()
         try {
-          return s.bind(v)
+          return s.bind(v as never)
         } finally {
           s.close()
         }

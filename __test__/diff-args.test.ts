@@ -355,7 +355,7 @@ test('bound addresses read back as Python reads them', (t) => {
     js: () => {
       const s = socket.socket(family, type)
       try {
-        s.bind(addr)
+        s.bind(addr as never)
         const r = [...(s.getsockname() as unknown[])]
         r[1] = 0
         return r
@@ -446,13 +446,13 @@ test('create_server and create_connection options', (t) => {
       name: `create_connection(('127.0.0.1', 1), source_address=${String(v)})`,
       py: `result = socket.create_connection(('127.0.0.1', 1), 1, ARGS[0])`,
       args: [v],
-      js: () => socket.create_connection(['127.0.0.1', 1], 1, v),
+      js: () => socket.create_connection(['127.0.0.1', 1], 1, v as never),
     })
     cases.push({
       name: `create_connection(('127.0.0.1', 1), all_errors=${String(v)})`,
       py: `result = socket.create_connection(('127.0.0.1', 1), all_errors=ARGS[0])`,
       args: [v],
-      js: () => socket.create_connection(['127.0.0.1', 1], { all_errors: v }),
+      js: () => socket.create_connection(['127.0.0.1', 1], { all_errors: v as never }),
     })
   }
   report(t, cases)

@@ -128,7 +128,7 @@ test('Bluetooth address checks follow CPython (its source; this python3 has no B
   const run = (proto: number, addr: unknown, method: 'bind' | 'connect' = 'bind'): string => {
     const [u, s] = fake(proto)
     try {
-      s[method](addr)
+      s[method](addr as never)
       return 'OK'
     } catch (e) {
       return `${(e as Error).name}: ${(e as Error).message}`

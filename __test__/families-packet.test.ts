@@ -74,7 +74,7 @@ packetTest(
     using p = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, htons(socket.ETH_P_ALL))
     p.settimeout(5)
     p.bind(['lo', socket.ETH_P_ALL, socket.PACKET_HOST, 0, Buffer.alloc(6)])
-    const [ifname, proto] = p.getsockname() as [string, number]
+    const [ifname, proto] = p.getsockname()
     t.is(ifname, 'lo')
     t.is(proto, socket.ETH_P_ALL)
 

@@ -352,7 +352,7 @@ test('argument errors are Python exceptions, as rejections', async (t) => {
     instanceOf: socket.ValueError,
     message: 'nbytes is greater than the length of the buffer',
   })
-  await t.throwsAsync(loop.sock_connect(a, ['127.0.0.1', 1]), { instanceOf: TypeError })
+  await t.throwsAsync(loop.sock_connect(a, ['127.0.0.1', 1] as never), { instanceOf: TypeError })
   a.close()
   b.close()
   await t.throwsAsync(loop.sock_recv(a, 1), { instanceOf: socket.OSError, message: /Errno 9/ })
@@ -388,13 +388,13 @@ test('any argument of any type rejects with a Python exception, never throws or 
     (x) => loop.sock_recvfrom(u, x as number),
     (x) => loop.sock_recvfrom_into(u, Buffer.alloc(4), x as number),
     (x) => loop.sock_sendall(a, x as Buffer),
-    (x) => loop.sock_sendto(u, Buffer.from('x'), x),
-    (x) => loop.sock_connect(u, x),
+    (x) => loop.sock_sendto(u, Buffer.from('x'), x as never),
+    (x) => loop.sock_connect(u, x as never),
     // (Not a number: a random fd could be one of the test runner's own.)
     (x) =>
       loop.sock_sendfile(
         a,
-        typeof x === 'number' || (typeof x === 'object' && x !== null) ? -1 : x,
+        typeof x === 'number' || (typeof x === 'object' && x !== null) ? -1 : (x as never),
       ),
     (x) => loop.sock_recv(a, 1, x as socket.LoopOptions),
   ]
@@ -516,7 +516,7 @@ test('add_reader / add_writer on a raw fd', async (t) => {
     })
   })
   t.throws(() => loop.add_reader(-1, () => {}), { instanceOf: socket.ValueError })
-  t.throws(() => loop.add_reader('x', () => {}), { instanceOf: socket.ValueError })
+  t.throws(() => loop.add_reader('x' as never, () => {}), { instanceOf: socket.ValueError })
   a.close()
   b.close()
 })

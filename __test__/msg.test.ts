@@ -512,28 +512,39 @@ print(json.dumps(out))`)
 
 test('the sendmsg/recvmsg argument-error matrix matches CPython', (t) => {
   const cases: Array<[string, (a: Sock) => unknown]> = [
+    // @ts-expect-error the wrong type is the case
     ["a.sendmsg(['x'])", (a) => a.sendmsg(['x'])],
+    // @ts-expect-error the wrong type is the case
     ["a.sendmsg([b'x', 'y'])", (a) => a.sendmsg([Buffer.from('x'), 'y'])],
     ['a.sendmsg(5)', (a) => a.sendmsg(5 as any)],
     ['a.sendmsg(None)', (a) => a.sendmsg(null as any)],
+    // @ts-expect-error the wrong type is the case
     ["a.sendmsg(b'abc')", (a) => a.sendmsg(Buffer.from('abc'))],
     ['a.sendmsg([b"x"], 5)', (a) => a.sendmsg([Buffer.from('x')], 5 as any)],
+    // @ts-expect-error the wrong type is the case
     ['a.sendmsg([b"x"], [5])', (a) => a.sendmsg([Buffer.from('x')], [5])],
+    // @ts-expect-error the wrong type is the case
     ['a.sendmsg([b"x"], [None])', (a) => a.sendmsg([Buffer.from('x')], [null])],
+    // @ts-expect-error the wrong type is the case
     ['a.sendmsg([b"x"], [(1, 1)])', (a) => a.sendmsg([Buffer.from('x')], [[1, 1]])],
     [
       'a.sendmsg([b"x"], [(1, 1, b"", 1)])',
+      // @ts-expect-error the wrong type is the case
       (a) => a.sendmsg([Buffer.from('x')], [[1, 1, Buffer.alloc(0), 1]]),
     ],
     [
       'a.sendmsg([b"x"], [("a", 1, b"")])',
+      // @ts-expect-error the wrong type is the case
       (a) => a.sendmsg([Buffer.from('x')], [['a', 1, Buffer.alloc(0)]]),
     ],
     [
       'a.sendmsg([b"x"], [(1, "a", b"")])',
+      // @ts-expect-error the wrong type is the case
       (a) => a.sendmsg([Buffer.from('x')], [[1, 'a', Buffer.alloc(0)]]),
     ],
+    // @ts-expect-error the wrong type is the case
     ['a.sendmsg([b"x"], [(1, 1, "s")])', (a) => a.sendmsg([Buffer.from('x')], [[1, 1, 's']])],
+    // @ts-expect-error the wrong type is the case
     ['a.sendmsg([b"x"], [(1, 1, None)])', (a) => a.sendmsg([Buffer.from('x')], [[1, 1, null]])],
     [
       'a.sendmsg([b"x"], [(2**31, 1, b"")])',
@@ -603,7 +614,9 @@ test('the sendmsg/recvmsg argument-error matrix matches CPython', (t) => {
     ['a.recvmsg(1, 0, 0, 0)', (a) => (a.recvmsg as any)(1, 0, 0, 0)],
     ['a.recvmsg_into(5)', (a) => a.recvmsg_into(5 as any)],
     ['a.recvmsg_into(None)', (a) => a.recvmsg_into(null as any)],
+    // @ts-expect-error the wrong type is the case
     ['a.recvmsg_into(["abc"])', (a) => a.recvmsg_into(['abc'])],
+    // @ts-expect-error the wrong type is the case
     ['a.recvmsg_into([None])', (a) => a.recvmsg_into([null])],
     ['a.recvmsg_into([bytearray(1)], -1)', (a) => a.recvmsg_into([Buffer.alloc(1)], -1)],
     [
@@ -611,12 +624,14 @@ test('the sendmsg/recvmsg argument-error matrix matches CPython', (t) => {
       (a) => a.recvmsg_into([Buffer.alloc(1)], 0, 'a' as any),
     ],
     ['a.recvmsg_into()', (a) => (a.recvmsg_into as any)()],
+    // @ts-expect-error the wrong type is the case
     ['socket.send_fds(a, [b"x"], ["a"])', (a) => socket.send_fds(a, [Buffer.from('x')], ['a'])],
     [
       'socket.send_fds(a, [b"x"], [2**31])',
       (a) => socket.send_fds(a, [Buffer.from('x')], [2 ** 31]),
     ],
     ['socket.send_fds(a, [b"x"], 5)', (a) => socket.send_fds(a, [Buffer.from('x')], 5 as any)],
+    // @ts-expect-error the wrong type is the case
     ['socket.send_fds(a, [b"x"], "ab")', (a) => socket.send_fds(a, [Buffer.from('x')], 'ab')],
     [
       'socket.send_fds(a, [b"x"], None)',

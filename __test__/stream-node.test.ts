@@ -91,7 +91,7 @@ tlsTest(
     const c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     c.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
-    await loop.sock_connect(c, server.address())
+    await loop.sock_connect(c, server.address() as socket.InetAddress)
     const raw = loop.sock_stream(c)
     const client = tls.connect({ socket: raw, ca: cert, servername: 'localhost' })
     await once(client, 'secureConnect')
@@ -291,7 +291,7 @@ test('sock_serve without a handler is an async iterator; leaving the loop closes
   const address = server.address()
   const clients = [0, 1, 2].map(async (i) => {
     const c = socket.socket()
-    await loop.sock_connect(c, address)
+    await loop.sock_connect(c, address as socket.InetAddress)
     const s = loop.sock_stream(c)
     s.end(`client ${i}`)
     const parts: Buffer[] = []
@@ -319,7 +319,7 @@ test('sock_serve gives connections to a net.Server as its connection event', asy
   })
   const server = loop.sock_serve(listener, netServer, { allowHalfOpen: true })
   const c = socket.socket()
-  await loop.sock_connect(c, server.address())
+  await loop.sock_connect(c, server.address() as socket.InetAddress)
   c.settimeout(10)
   let got = ''
   for (;;) {

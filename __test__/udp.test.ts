@@ -19,8 +19,8 @@ for (const [name, family, host] of [
     using b = socket.socket(family, SOCK_DGRAM)
     a.bind([host, 0])
     b.bind([host, 0])
-    const aAddr = a.getsockname() as unknown[]
-    const bAddr = b.getsockname() as unknown[]
+    const aAddr = a.getsockname()
+    const bAddr = b.getsockname()
     t.is(aAddr[0], host)
     if (family === AF_INET6) t.deepEqual(aAddr.slice(2), [0, 0])
     t.is(b.sendto(Buffer.from('one'), aAddr), 3)
@@ -76,7 +76,7 @@ for (const [name, family, host] of [
     // ECONNREFUSED surfaces on the next call of a connected socket whose peer is gone.
     const gone = socket.socket(family, SOCK_DGRAM)
     gone.bind([host, 0])
-    const goneAddr = gone.getsockname() as unknown[]
+    const goneAddr = gone.getsockname()
     gone.close()
     using c = socket.socket(family, SOCK_DGRAM)
     c.connect(goneAddr)

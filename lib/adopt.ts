@@ -51,7 +51,7 @@ export function fromnode(obj: net.Socket | net.Server): socket {
     throw fromNative(e, 'dup')
   }
   try {
-    const s = socket({ fileno: copy })
+    const s = new socket({ fileno: copy })
     s.setblocking(false)
     return s
   } catch (e) {

@@ -10,6 +10,7 @@ import { objectRepr } from './pytypes'
 
 /** A binary buffered file: BufferedReader, BufferedWriter or BufferedRWPair in one. */
 export class BufferedSocketFile {
+  /** The raw {@link SocketIO} under the buffer. */
   readonly raw: SocketIO
   private readonly _size: number
   private readonly _reading: boolean
@@ -27,14 +28,17 @@ export class BufferedSocketFile {
     this._writing = writing
   }
 
+  /** Whether the file is closed. */
   get closed(): boolean {
     return this._closed
   }
 
+  /** The mode the file was made with (`'rb'`, `'w'`, ...). */
   get mode(): string {
     return this.raw.mode
   }
 
+  /** The socket's fd (Python's file `name`), or -1 once closed. */
   get name(): number {
     return this.raw.name
   }
@@ -95,6 +99,7 @@ export class BufferedSocketFile {
     return Buffer.from(this._rbuf)
   }
 
+  /** Reads into `b` in place until it is full or the stream ends; returns the count. */
   readinto(b: ArrayBufferView | ArrayBuffer): number {
     const view = bytesLike(b)
     const data = this.read(view.length)
@@ -103,6 +108,7 @@ export class BufferedSocketFile {
     return data.length
   }
 
+  /** Reads one line, up to and including `\n` (at most `size` bytes if given). */
   readline(size: number | null = -1): Buffer {
     this._check('readline')
     const limit = size === null ? -1 : index(size)
@@ -116,6 +122,7 @@ export class BufferedSocketFile {
     }
   }
 
+  /** Reads lines until end of file (or until their total passes `hint`). */
   readlines(hint: number | null = -1): Buffer[] {
     const h = hint === null ? -1 : index(hint)
     const lines: Buffer[] = []
@@ -128,6 +135,7 @@ export class BufferedSocketFile {
     return lines
   }
 
+  /** Buffers `b` for sending (sent when the buffer fills, on flush() or close()); returns its length. */
   write(b: ArrayBufferView | ArrayBuffer): number {
     this._check('write')
     const data = Buffer.from(bytesLike(b))
@@ -158,31 +166,38 @@ export class BufferedSocketFile {
     }
   }
 
+  /** Sends what is buffered. */
   flush(): void {
     if (this._closed) throw new ValueError('flush of closed file')
     if (this._writing) this._flushWrites()
   }
 
+  /** Whether the file was opened for reading. */
   readable(): boolean {
     return this.raw.readable() && this._reading
   }
 
+  /** Whether the file was opened for writing. */
   writable(): boolean {
     return this.raw.writable() && this._writing
   }
 
+  /** False: a socket has no position. */
   seekable(): boolean {
     return false
   }
 
+  /** The socket's fd. */
   fileno(): number {
     return this.raw.fileno()
   }
 
+  /** False: a socket is no terminal. */
   isatty(): boolean {
     return false
   }
 
+  /** Flushes, then closes the file and its raw file. */
   close(): void {
     if (this._closed) return
     try {
@@ -193,6 +208,7 @@ export class BufferedSocketFile {
     }
   }
 
+  /** The lines, one by one, until end of file (`for (const line of f)`). */
   *[Symbol.iterator](): Iterator<Buffer> {
     for (;;) {
       const line = this.readline()
@@ -212,10 +228,12 @@ export class BufferedSocketFile {
     return `<_io.${this._reading ? 'BufferedReader' : 'BufferedWriter'} name=${this.name}>`
   }
 
+  /** What `util.inspect` shows: Python's repr. */
   [inspect.custom](): string {
     return this.toString()
   }
 
+  /** Closes the file: `using f = s.makefile()`. */
   [Symbol.dispose](): void {
     this.close()
   }

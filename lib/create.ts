@@ -4,12 +4,22 @@ import { bind as bindArgs, cInt, isOptions, socketFd, timeoutSeconds } from './a
 import { OSError, ValueError, fromNative } from './errors'
 import { getaddrinfo } from './netdb'
 import { socket } from './socket'
+import type { InetAddress, SockAddressInput } from './addresses'
 import { pyRepr, pyTruthy, pyTypeName } from './pytypes'
 import * as C from './constants'
+import type { AddressFamily, SocketKind } from './constants'
 import native = require('./native')
 
-/** A connected pair of sockets (AF_UNIX by default). */
-export function socketpair(family?: number, type?: number, proto?: number): [socket, socket] {
+/**
+ * A pair of connected sockets, of family AF_UNIX (or `family` where the
+ * system allows another), type SOCK_STREAM and protocol 0 unless given.
+ * Python's `socket.socketpair()`.
+ */
+export function socketpair<
+  F extends number = AddressFamily.AF_UNIX,
+  T extends number = SocketKind.SOCK_STREAM,
+  P extends number = number,
+>(family?: F | null, type?: T, proto?: P): [socket<F, T, P>, socket<F, T, P>] {
   const f = family === undefined || family === null ? C.AF_UNIX : cInt(family)
   const t = type === undefined ? C.SOCK_STREAM : cInt(type)
   const p = proto === undefined ? 0 : cInt(proto)
@@ -20,7 +30,10 @@ export function socketpair(family?: number, type?: number, proto?: number): [soc
     throw fromNative(e, 'socketpair')
   }
   try {
-    return [socket(f, t, p, fds[0]), socket(f, t, p, fds[1])]
+    return [new socket(f, t, p, fds[0]), new socket(f, t, p, fds[1])] as [
+      socket<F, T, P>,
+      socket<F, T, P>,
+    ]
   } catch (e) {
     native.close(fds[0])
     native.close(fds[1])
@@ -28,7 +41,16 @@ export function socketpair(family?: number, type?: number, proto?: number): [soc
   }
 }
 
-/** A socket over a duplicate of `fd`. */
+/**
+ * A socket object over a duplicate of `fd` (the caller keeps `fd`), with
+ * the family, type and protocol given. Python's `socket.fromfd()`.
+ */
+export function fromfd<F extends number, T extends number, P extends number = number>(
+  fd: number,
+  family: F,
+  type: T,
+  proto?: P,
+): socket<F, T, P>
 export function fromfd(fd: number, family: number, type: number, proto: number = 0): socket {
   const n = socketFd(fd)
   let copy: number
@@ -38,7 +60,7 @@ export function fromfd(fd: number, family: number, type: number, proto: number =
     throw fromNative(e, 'dup')
   }
   try {
-    return socket(family, type, proto, copy)
+    return new socket(family, type, proto, copy)
   } catch (e) {
     // Unlike CPython, do not leak the duplicate when the socket cannot be made.
     native.close(copy)
@@ -46,7 +68,7 @@ export function fromfd(fd: number, family: number, type: number, proto: number =
   }
 }
 
-/** Closes a socket fd. */
+/** Closes a socket fd that no socket object owns (after {@link socket.detach}). */
 export function close(fd: number): void {
   try {
     native.close(socketFd(fd))
@@ -55,15 +77,50 @@ export function close(fd: number): void {
   }
 }
 
-/** True: this build speaks IPv6. */
+/** Whether IPv6 is supported: true in every build. */
 export const has_ipv6 = true
 
 const GLOBAL_DEFAULT = Symbol('_GLOBAL_DEFAULT_TIMEOUT')
 
+/** The keyword arguments of create_connection. */
+export interface CreateConnectionOptions {
+  /** Seconds for the new socket's timeout (null: blocking); default: {@link getdefaulttimeout}. */
+  timeout?: number | null
+  /** A `[host, port]` to bind to before connecting. */
+  source_address?: InetAddress | null
+  /** On failure, throw an AggregateError of every attempt's error, not only the last. */
+  all_errors?: boolean
+}
+
+/** A TCP socket as create_connection returns it: IPv4 or IPv6, whichever connected. */
+export type ConnectionSocket = socket<
+  AddressFamily.AF_INET | AddressFamily.AF_INET6,
+  SocketKind.SOCK_STREAM
+>
+
 /**
- * Connects to `[host, port]` trying each address getaddrinfo returns.
- * `create_connection(address, timeout?, source_address?, { all_errors })`.
+ * Connects a TCP socket to `address`, `[host, port]`: tries each address
+ * getaddrinfo gives for the host (IPv4 and IPv6) until one connects, and
+ * returns that socket. `timeout` (seconds or null) is set on the socket
+ * before connecting; `source_address` is bound first. Python's
+ * `socket.create_connection(address, timeout, source_address, *, all_errors)`.
+ * @throws the last attempt's OSError, or with `all_errors` an AggregateError.
  */
+export function create_connection(
+  address: [host: string | null, port: number | string],
+  options?: CreateConnectionOptions,
+): ConnectionSocket
+export function create_connection(
+  address: [host: string | null, port: number | string],
+  timeout: number | null | undefined,
+  options?: Omit<CreateConnectionOptions, 'timeout'>,
+): ConnectionSocket
+export function create_connection(
+  address: [host: string | null, port: number | string],
+  timeout: number | null | undefined,
+  source_address: InetAddress | null | undefined,
+  options?: Pick<CreateConnectionOptions, 'all_errors'>,
+): ConnectionSocket
 export function create_connection(
   address: [string | null, number | string],
   ...rest: unknown[]
@@ -88,9 +145,9 @@ export function create_connection(
   )) {
     let sock: socket | null = null
     try {
-      sock = socket(af, socktype, proto)
+      sock = new socket(af, socktype, proto)
       if (timeout !== GLOBAL_DEFAULT) sock.settimeout(timeout as number | null)
-      if (pyTruthy(sourceAddress)) sock.bind(sourceAddress)
+      if (pyTruthy(sourceAddress)) sock.bind(sourceAddress as SockAddressInput)
       sock.connect(sa)
       errors.length = 0
       return sock
@@ -133,11 +190,11 @@ function unpackPair(v: unknown): [unknown, unknown] {
   return [items[0], items[1]]
 }
 
-/** Whether an AF_INET6 socket can also accept IPv4 (IPV6_V6ONLY off). */
+/** Whether an AF_INET6 socket can also serve IPv4 (IPV6_V6ONLY can be turned off). */
 export function has_dualstack_ipv6(): boolean {
   if (C.IPPROTO_IPV6 === undefined || C.IPV6_V6ONLY === undefined) return false
   try {
-    const s = socket(C.AF_INET6, C.SOCK_STREAM)
+    const s = new socket(C.AF_INET6, C.SOCK_STREAM)
     try {
       s.setsockopt(C.IPPROTO_IPV6, C.IPV6_V6ONLY, 0)
       return true
@@ -150,15 +207,29 @@ export function has_dualstack_ipv6(): boolean {
   }
 }
 
-/** Options of create_server (Python's keyword-only arguments). */
-export interface CreateServerOptions {
-  family?: number
+/** The keyword-only arguments of create_server. */
+export interface CreateServerOptions<F extends number = number> {
+  /** AF_INET (the default) or AF_INET6. */
+  family?: F
+  /** The listen() backlog (default: listen()'s). */
   backlog?: number | null
+  /** Set SO_REUSEPORT (ValueError where the system lacks it). */
   reuse_port?: boolean
+  /** An AF_INET6 socket that serves IPv4 too (ValueError where impossible). */
   dualstack_ipv6?: boolean
 }
 
-/** A TCP server socket bound to `address` and listening. */
+/**
+ * A TCP server socket: made with `family`, SO_REUSEADDR set (and
+ * SO_REUSEPORT with `reuse_port`), bound to `address` and listening.
+ * Python's `socket.create_server(address, *, family, backlog, reuse_port,
+ * dualstack_ipv6)`.
+ * @throws OSError naming the address when bind fails.
+ */
+export function create_server<F extends number = AddressFamily.AF_INET>(
+  address: SockAddressInput<F>,
+  options?: CreateServerOptions<F>,
+): socket<F, SocketKind.SOCK_STREAM>
 export function create_server(address: unknown, options: CreateServerOptions = {}): socket {
   const a = bindArgs(
     'create_server',
@@ -183,7 +254,7 @@ export function create_server(address: unknown, options: CreateServerOptions = {
       throw new ValueError('dualstack_ipv6 requires AF_INET6 family')
     }
   }
-  const sock = socket(family as number, C.SOCK_STREAM)
+  const sock = new socket(family as number, C.SOCK_STREAM)
   try {
     if (process.platform !== 'win32') {
       try {
@@ -197,7 +268,7 @@ export function create_server(address: unknown, options: CreateServerOptions = {
       sock.setsockopt(C.IPPROTO_IPV6, C.IPV6_V6ONLY, dualstack ? 0 : 1)
     }
     try {
-      sock.bind(a.address)
+      sock.bind(a.address as SockAddressInput)
     } catch (e) {
       if (e instanceof OSError && e.errno !== null) {
         throw new OSError(

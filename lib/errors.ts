@@ -13,12 +13,14 @@ for (const [name, value] of Object.entries(constants.errno)) {
 }
 
 /** The errno name for a number (`111` -> `'ECONNREFUSED'`), as Node's `code`. */
+/** @internal */
 export function errnoName(errno: number): string | undefined {
   return errnoNames.get(errno)
 }
 
 const strerrors = new Map<number, string>()
 /** The C library's text for an errno, as `os.strerror`. */
+/** @internal */
 export function strerror(errno: number): string {
   let text = strerrors.get(errno)
   if (text === undefined) {
@@ -49,9 +51,13 @@ type OSErrorClass = new (...args: any[]) => OSError
 export class OSError extends Error {
   /** The arguments the exception was made with, as Python's `args`. */
   declare args: unknown[]
+  /** The error number (`111` for ECONNREFUSED), or null when made without one. */
   declare errno: number | null
+  /** The system's message for errno (`'Connection refused'`), or null. */
   declare strerror: string | null
+  /** The file name the error is about, where there is one (null for sockets). */
   declare filename: unknown
+  /** The second file name of two-path errors (null for sockets). */
   declare filename2: unknown
   /** Node's error code (`'ECONNREFUSED'`), where there is an errno. */
   declare code: string | undefined
@@ -87,34 +93,49 @@ function named<T extends abstract new (...args: any[]) => unknown>(cls: T, name:
 }
 
 named(OSError, 'OSError')
+/** A non-blocking call would block (EAGAIN, EWOULDBLOCK, EINPROGRESS, EALREADY). */
 export class BlockingIOError extends OSError {}
 named(BlockingIOError, 'BlockingIOError')
+/** A child process operation failed (ECHILD). */
 export class ChildProcessError extends OSError {}
 named(ChildProcessError, 'ChildProcessError')
+/** The base class of the connection errors below. */
 export class ConnectionError extends OSError {}
 named(ConnectionError, 'ConnectionError')
+/** Writing to a connection closed by the peer (EPIPE, ESHUTDOWN). */
 export class BrokenPipeError extends ConnectionError {}
 named(BrokenPipeError, 'BrokenPipeError')
+/** The connection was aborted (ECONNABORTED). */
 export class ConnectionAbortedError extends ConnectionError {}
 named(ConnectionAbortedError, 'ConnectionAbortedError')
+/** Nobody listens at the address (ECONNREFUSED). */
 export class ConnectionRefusedError extends ConnectionError {}
 named(ConnectionRefusedError, 'ConnectionRefusedError')
+/** The peer reset the connection (ECONNRESET). */
 export class ConnectionResetError extends ConnectionError {}
 named(ConnectionResetError, 'ConnectionResetError')
+/** The address or file exists already (EEXIST). */
 export class FileExistsError extends OSError {}
 named(FileExistsError, 'FileExistsError')
+/** No such file or directory (ENOENT): an AF_UNIX path that does not exist. */
 export class FileNotFoundError extends OSError {}
 named(FileNotFoundError, 'FileNotFoundError')
+/** A call interrupted by a signal (EINTR); pysocket retries these, as PEP 475. */
 export class InterruptedError extends OSError {}
 named(InterruptedError, 'InterruptedError')
+/** The path is a directory (EISDIR). */
 export class IsADirectoryError extends OSError {}
 named(IsADirectoryError, 'IsADirectoryError')
+/** A path component is not a directory (ENOTDIR). */
 export class NotADirectoryError extends OSError {}
 named(NotADirectoryError, 'NotADirectoryError')
+/** Not permitted (EACCES, EPERM): a raw socket or a low port without the right. */
 export class PermissionError extends OSError {}
 named(PermissionError, 'PermissionError')
+/** No such process (ESRCH). */
 export class ProcessLookupError extends OSError {}
 named(ProcessLookupError, 'ProcessLookupError')
+/** A socket timeout passed (`timed out`), or ETIMEDOUT; also `socket.timeout`. */
 export class TimeoutError extends OSError {}
 named(TimeoutError, 'TimeoutError')
 
@@ -135,7 +156,9 @@ named(MemoryError, 'MemoryError')
 export class OverflowError extends RangeError {}
 named(OverflowError, 'OverflowError')
 
+/** Python's `socket.error`: another name of {@link OSError}. */
 export const error = OSError
+/** Python's `socket.timeout`: another name of {@link TimeoutError}. */
 export const timeout = TimeoutError
 
 // PEP 3151: which subclass an errno selects. Names, not numbers: the numbers
@@ -181,6 +204,7 @@ function subclassFor(errno: number): OSErrorClass | undefined {
  * BlockingIOError is made without capturing stack frames (`e.stack` is the
  * message line alone): V8 captures a stack eagerly, which costs several times
  * the rest of the failure. Every other error has the usual stack.
+ * @internal
  */
 export function osError(errno: number, syscall?: string): OSError {
   // The PEP 3151 subclass directly: one constructor call.
@@ -219,6 +243,7 @@ export const WOULD_BLOCK: unique symbol = Symbol('would block')
 export const quiet = { wouldBlock: false }
 
 /** Turns an error thrown by the addon into Python's exception. */
+/** @internal */
 export function fromNative(e: unknown, syscall?: string): unknown {
   if (typeof e === 'number') {
     if (quiet.wouldBlock && (e === EAGAIN || e === EWOULDBLOCK)) return WOULD_BLOCK

@@ -11,6 +11,7 @@ export class UnsupportedOperation extends OSError {}
 Object.defineProperty(UnsupportedOperation.prototype, 'name', { value: 'UnsupportedOperation' })
 
 /** Python's LookupError, for an unknown encoding or error handler. */
+/** @internal */
 export class LookupError extends Error {}
 Object.defineProperty(LookupError.prototype, 'name', { value: 'LookupError' })
 
@@ -18,6 +19,7 @@ export { UnicodeDecodeError } from './unicode'
 
 const BLOCKING = new Set([osConstants.errno.EAGAIN, osConstants.errno.EWOULDBLOCK])
 
+/** @internal */
 export function isBlocking(e: unknown): boolean {
   return e instanceof OSError && e.errno !== null && BLOCKING.has(e.errno)
 }

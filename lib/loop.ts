@@ -19,14 +19,17 @@ import { bytesLike, cInt, index, ssize, writable } from './args'
 import { encodeAddress } from './address'
 import { BlockingIOError, OSError, ValueError, WOULD_BLOCK, osError, quiet } from './errors'
 import { UnsupportedOperation } from './io'
-import { SocketImpl, type socket, shrink } from './socket'
+import { socket, shrink } from './socket'
+import type { RecvAddress, SockAddress, SockAddressInput } from './addresses'
+import type { AncItem, AncItemInput } from './msg'
+import type { SendfileSource } from './sendfile'
+import type { LoopOptions } from './loop/options'
 import * as C from './constants'
 import { getaddrinfoAsync, getnameinfoAsync } from './netdb_async'
 import native = require('./native')
 import {
   SCRATCH_SIZE,
   scratch,
-  type LoopOptions,
   AGAIN,
   READ,
   WRITE,
@@ -45,12 +48,15 @@ import { AcceptOp, RecvIntoOp, SendallOp } from './loop/ops'
 import { sock_stream } from './stream'
 import { sock_messages } from './messages'
 import { sock_serve } from './serve'
-import { loopMmsg } from './mmsg'
+import { loopMmsg } from './loop/mmsg'
 
 // ---------------------------------------------------------------------------
 // The Promise API.
 
-/** Receives up to `nbytes` bytes (`sock.recv`). */
+/**
+ * Receives at most `nbytes` bytes: `sock.recv(nbytes)` as a Promise
+ * (asyncio's `loop.sock_recv`). An empty Buffer: the peer closed the stream.
+ */
 export function sock_recv(sock: socket, nbytes: number, opts?: LoopOptions): Promise<Buffer> {
   try {
     const s = checkSocket(sock, 'sock_recv')
@@ -67,7 +73,7 @@ class RecvOp extends Op<Buffer> {
   /** A buffer of its own for reads larger than the scratch buffer. */
   own: Buffer | null = null
   constructor(
-    sock: SocketImpl,
+    sock: socket,
     readonly size: number,
   ) {
     super(sock)
@@ -94,7 +100,10 @@ class RecvOp extends Op<Buffer> {
   }
 }
 
-/** Receives into `buf`; resolves to the count (`sock.recv_into`). */
+/**
+ * Receives into `buf`, written in place; resolves to the count
+ * (`sock.recv_into`, asyncio's `loop.sock_recv_into`).
+ */
 export function sock_recv_into(
   sock: socket,
   buf: ArrayBufferView | ArrayBuffer,
@@ -110,7 +119,15 @@ export function sock_recv_into(
   }
 }
 
-/** `[data, address]` (`sock.recvfrom`). */
+/**
+ * Receives at most `bufsize` bytes and the sender's address: `[data,
+ * address]` (`sock.recvfrom`, asyncio's `loop.sock_recvfrom`).
+ */
+export function sock_recvfrom<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  bufsize: number,
+  opts?: LoopOptions,
+): Promise<[data: Buffer, address: RecvAddress<F, T, P>]>
 export function sock_recvfrom(
   sock: socket,
   bufsize: number,
@@ -136,7 +153,22 @@ export function sock_recvfrom(
   }
 }
 
-/** `[count, address]` into `buf` (`sock.recvfrom_into`); `nbytes` 0 means all of it. */
+/**
+ * Receives at most `nbytes` bytes (0, the default: the buffer's length)
+ * into `buf`: `[nbytes, address]` (`sock.recvfrom_into`, asyncio's
+ * `loop.sock_recvfrom_into`).
+ */
+export function sock_recvfrom_into<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  buf: ArrayBufferView | ArrayBuffer,
+  nbytes?: number,
+  opts?: LoopOptions,
+): Promise<[nbytes: number, address: RecvAddress<F, T, P>]>
+export function sock_recvfrom_into<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  buf: ArrayBufferView | ArrayBuffer,
+  opts: LoopOptions,
+): Promise<[nbytes: number, address: RecvAddress<F, T, P>]>
 export function sock_recvfrom_into(
   sock: socket,
   buf: ArrayBufferView | ArrayBuffer,
@@ -169,7 +201,10 @@ export function sock_recvfrom_into(
   }
 }
 
-/** Sends all of `data` (`sock.sendall`); resolves to undefined. */
+/**
+ * Sends all of `data`, waiting as often as needed (`sock.sendall`, asyncio's
+ * `loop.sock_sendall`). On an error, how much was sent is unknown.
+ */
 export function sock_sendall(
   sock: socket,
   data: ArrayBufferView | ArrayBuffer,
@@ -185,7 +220,16 @@ export function sock_sendall(
   }
 }
 
-/** Sends one datagram to `address`; resolves to the count (`sock.sendto`). */
+/**
+ * Sends `data` to `address`; resolves to the count sent (`sock.sendto`,
+ * asyncio's `loop.sock_sendto`).
+ */
+export function sock_sendto<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  data: ArrayBufferView | ArrayBuffer,
+  address: SockAddressInput<F, P>,
+  opts?: LoopOptions,
+): Promise<number>
 export function sock_sendto(
   sock: socket,
   data: ArrayBufferView | ArrayBuffer,
@@ -211,13 +255,19 @@ export function sock_sendto(
 }
 
 /**
- * Connects to `address` (`sock.connect`). A host name is first resolved off
- * the JS thread, as asyncio's sock_connect does, taking the first address
- * getaddrinfo returns for the socket's family, type and protocol.
+ * Connects to `address` (`sock.connect`, asyncio's `loop.sock_connect`). A
+ * host name is first resolved off the JS thread, as asyncio does, taking the
+ * first address getaddrinfo returns for the socket's family, type and
+ * protocol.
  */
+export function sock_connect<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  address: SockAddressInput<F, P>,
+  opts?: LoopOptions,
+): Promise<void>
 export function sock_connect(sock: socket, address: unknown, opts?: LoopOptions): Promise<void> {
   if (
-    sock instanceof SocketImpl &&
+    sock instanceof socket &&
     (sock.family === C.AF_INET || sock.family === C.AF_INET6) &&
     Array.isArray(address) &&
     typeof address[0] === 'string' &&
@@ -258,7 +308,15 @@ function connectTo(sock: socket, address: unknown, opts?: LoopOptions): Promise<
   }
 }
 
-/** Accepts a connection: `[conn, address]` (`sock.accept`). */
+/**
+ * Accepts a connection: `[conn, address]`, `conn` a socket of the
+ * listener's family, type and protocol (`sock.accept`, asyncio's
+ * `loop.sock_accept`).
+ */
+export function sock_accept<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  opts?: LoopOptions,
+): Promise<[conn: socket<F, T, P>, address: SockAddress<F, P>]>
 export function sock_accept(sock: socket, opts?: LoopOptions): Promise<[socket, unknown]> {
   try {
     const s = checkSocket(sock, 'sock_accept')
@@ -287,8 +345,15 @@ function fileFd(file: unknown): number {
 /**
  * Sends `count` bytes (null: to the end) of `file` from `offset`, with
  * sendfile(2) where the system has it and read + send otherwise; resolves
- * to the count sent (asyncio's `sock_sendfile`).
+ * to the count sent (asyncio's `loop.sock_sendfile`). Stream sockets only.
  */
+export function sock_sendfile(
+  sock: socket,
+  file: SendfileSource,
+  offset?: number | null,
+  count?: number | null,
+  opts?: LoopOptions,
+): Promise<number>
 export function sock_sendfile(
   sock: socket,
   file: unknown,
@@ -356,7 +421,7 @@ class Fallback {
 }
 
 function sendfileNative(
-  s: SocketImpl,
+  s: socket,
   infd: number,
   off: number,
   total: number,
@@ -378,7 +443,7 @@ function sendfileNative(
 }
 
 async function sendfileCopy(
-  s: SocketImpl,
+  s: socket,
   file: unknown,
   infd: number,
   off: number,
@@ -416,7 +481,7 @@ function readerOf(file: unknown): boolean {
 
 /** asyncio's `_sock_sendfile_fallback`: readinto() chunks of 256 KiB, each sent whole. */
 async function sendfileRead(
-  s: SocketImpl,
+  s: socket,
   file: Reader,
   off: number,
   want: number | null,
@@ -466,7 +531,7 @@ function seekFile(file: unknown, pos: number): void {
  * as non-blocking for that one call (its fd is not touched) and MSG_DONTWAIT
  * is added to `flags`.
  */
-function attemptSync<T>(s: SocketImpl, f: () => T): T | typeof AGAIN {
+function attemptSync<T>(s: socket, f: () => T): T | typeof AGAIN {
   const saved = s._t
   s._t = 0
   // "Would block" then arrives as WOULD_BLOCK, with no exception built.
@@ -483,7 +548,7 @@ function attemptSync<T>(s: SocketImpl, f: () => T): T | typeof AGAIN {
   }
 }
 
-type MsgSocket = SocketImpl & {
+type MsgSocket = socket & {
   recvmsg?: (bufsize: number, ancbufsize: number, flags: number) => unknown
   sendmsg?: (buffers: unknown, ancdata: unknown, flags: number, address?: unknown) => number
 }
@@ -496,7 +561,28 @@ function method<K extends 'recvmsg' | 'sendmsg'>(s: MsgSocket, name: K): NonNull
   return f as NonNullable<MsgSocket[K]>
 }
 
-/** `[data, ancdata, msg_flags, address]` (`sock.recvmsg`). */
+/**
+ * Receives one message with ancillary data: `[data, ancdata, msg_flags,
+ * address]` (`sock.recvmsg` as a Promise).
+ */
+export function sock_recvmsg<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  bufsize: number,
+  ancbufsize?: number,
+  flags?: number,
+  opts?: LoopOptions,
+): Promise<[data: Buffer, ancdata: AncItem[], msg_flags: number, address: RecvAddress<F, T, P>]>
+export function sock_recvmsg<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  bufsize: number,
+  ancbufsize: number,
+  opts: LoopOptions,
+): Promise<[data: Buffer, ancdata: AncItem[], msg_flags: number, address: RecvAddress<F, T, P>]>
+export function sock_recvmsg<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  bufsize: number,
+  opts: LoopOptions,
+): Promise<[data: Buffer, ancdata: AncItem[], msg_flags: number, address: RecvAddress<F, T, P>]>
 export function sock_recvmsg(
   sock: socket,
   bufsize: number,
@@ -527,7 +613,37 @@ export function sock_recvmsg(
   }
 }
 
-/** Sends a message with ancillary data; resolves to the count (`sock.sendmsg`). */
+/**
+ * Sends the data of `buffers` as one message with ancillary data items
+ * `[level, type, data]`; resolves to the count of data bytes sent
+ * (`sock.sendmsg` as a Promise).
+ */
+export function sock_sendmsg<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  buffers: Iterable<ArrayBufferView | ArrayBuffer>,
+  ancdata?: Iterable<AncItemInput>,
+  flags?: number,
+  address?: SockAddressInput<F, P> | null,
+  opts?: LoopOptions,
+): Promise<number>
+export function sock_sendmsg<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  buffers: Iterable<ArrayBufferView | ArrayBuffer>,
+  ancdata: Iterable<AncItemInput>,
+  flags: number,
+  opts: LoopOptions,
+): Promise<number>
+export function sock_sendmsg<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  buffers: Iterable<ArrayBufferView | ArrayBuffer>,
+  ancdata: Iterable<AncItemInput>,
+  opts: LoopOptions,
+): Promise<number>
+export function sock_sendmsg<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  buffers: Iterable<ArrayBufferView | ArrayBuffer>,
+  opts: LoopOptions,
+): Promise<number>
 export function sock_sendmsg(
   sock: socket,
   buffers: Iterable<ArrayBufferView | ArrayBuffer>,
@@ -578,32 +694,61 @@ function isLoopOptions(v: unknown): boolean {
   return proto === Object.prototype || proto === null
 }
 
-/** `socket.loop`: the Promise API. */
+/**
+ * `socket.loop`: every blocking socket call as a Promise that never blocks
+ * the event loop, with the names and arguments of Python asyncio's event
+ * loop socket methods (`loop.sock_recv(sock, n)`), each taking a trailing
+ * {@link LoopOptions} (`{ signal }`). A socket timeout (`settimeout(t)`)
+ * rejects a waiting call with TimeoutError; the socket's own mode is never
+ * changed.
+ * @namespace
+ */
 export const loop = {
+  /** `sock.recv(nbytes)` as a Promise (asyncio's `loop.sock_recv`): at most `nbytes` bytes. */
   sock_recv,
+  /** `sock.recv_into(buf)` as a Promise (asyncio's `loop.sock_recv_into`): the count written into `buf`. */
   sock_recv_into,
+  /** `sock.recvfrom(bufsize)` as a Promise (asyncio's `loop.sock_recvfrom`): `[data, address]`. */
   sock_recvfrom,
+  /** `sock.recvfrom_into(buf, nbytes)` as a Promise (asyncio's `loop.sock_recvfrom_into`): `[nbytes, address]`. */
   sock_recvfrom_into,
+  /** `sock.sendall(data)` as a Promise (asyncio's `loop.sock_sendall`). */
   sock_sendall,
+  /** `sock.sendto(data, address)` as a Promise (asyncio's `loop.sock_sendto`): the count sent. */
   sock_sendto,
+  /** `sock.connect(address)` as a Promise (asyncio's `loop.sock_connect`); host names are resolved off the JS thread. */
   sock_connect,
+  /** `sock.accept()` as a Promise (asyncio's `loop.sock_accept`): `[conn, address]`. */
   sock_accept,
+  /** `sock.sendfile(file, offset, count)` as a Promise (asyncio's `loop.sock_sendfile`): the count sent. */
   sock_sendfile,
+  /** `sock.recvmsg(bufsize, ancbufsize, flags)` as a Promise: `[data, ancdata, msg_flags, address]`. */
   sock_recvmsg,
+  /** `sock.sendmsg(buffers, ancdata, flags, address)` as a Promise: the count sent. */
   sock_sendmsg,
+  /** A `stream.Duplex` over a connected stream socket of any family (see {@link SocketStream}). */
   sock_stream,
+  /** An object-mode Duplex of `[data, address]` messages over a datagram or SEQPACKET socket (see {@link MessageStream}). */
   sock_messages,
+  /** Serves a listening socket's connections as Duplexes, to a handler or a Node server (see {@link StreamServer}). */
   sock_serve,
   // sock_recvmmsg, sock_sendmmsg where the platform batches (Linux).
   ...loopMmsg,
+  /** Calls `callback(...args)` whenever `fd` is readable (asyncio's `loop.add_reader`); any fd, not only sockets. */
   add_reader,
+  /** Stops watching `fd` for reading; true if it was watched (asyncio's `loop.remove_reader`). */
   remove_reader,
+  /** Calls `callback(...args)` whenever `fd` is writable (asyncio's `loop.add_writer`). */
   add_writer,
+  /** Stops watching `fd` for writing; true if it was watched (asyncio's `loop.remove_writer`). */
   remove_writer,
+  /** {@link getaddrinfo} as a Promise, resolved on the libuv threadpool (asyncio's `loop.getaddrinfo`). */
   getaddrinfo: getaddrinfoAsync,
+  /** {@link getnameinfo} as a Promise, resolved on the libuv threadpool (asyncio's `loop.getnameinfo`). */
   getnameinfo: getnameinfoAsync,
 }
 
 export type { LoopOptions }
+/** @internal */
 export { readinessKind } from './loop/waiter'
 export { add_reader, remove_reader, add_writer, remove_writer }

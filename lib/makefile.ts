@@ -5,7 +5,7 @@ import { bind, index } from './args'
 import { ValueError } from './errors'
 import { DEFAULT_BUFFER_SIZE } from './io'
 import { pyRepr, pyTypeName } from './pytypes'
-import { SocketImpl } from './socket'
+import { socket } from './socket'
 import { SocketIO } from './socketio'
 import { BufferedSocketFile } from './bufferedio'
 import { TextSocketFile } from './textio'
@@ -13,28 +13,22 @@ import { TextSocketFile } from './textio'
 export { SocketIO, BufferedSocketFile, TextSocketFile }
 export { UnsupportedOperation, DEFAULT_BUFFER_SIZE } from './io'
 
-/** The keyword arguments of makefile(). */
+/** The keyword arguments of socket.makefile() for text modes. */
 export interface MakefileOptions {
+  /** The text encoding (default `'utf-8'`). */
   encoding?: string | null
+  /** How encoding errors are handled: `'strict'` (the default), `'replace'`, `'ignore'`, ... */
   errors?: string | null
+  /** Line endings, as Python's `open()`: null (universal), `''`, `'\n'`, `'\r'` or `'\r\n'`. */
   newline?: string | null
 }
 
 /** What makefile() returns for each mode. */
 export type SocketFile = SocketIO | BufferedSocketFile | TextSocketFile
 
-declare module './socket' {
-  interface SocketImpl {
-    makefile(mode?: string, buffering?: number | null, options?: MakefileOptions): SocketFile
-    makefile(options: MakefileOptions & { mode?: string; buffering?: number | null }): SocketFile
-    makefile(mode: string, options: MakefileOptions & { buffering?: number | null }): SocketFile
-  }
-}
-
-SocketImpl.prototype.makefile = function makefile(
-  this: SocketImpl,
-  ...args: unknown[]
-): SocketFile {
+/** socket.makefile (declared on the class in socket.ts, typed by mode there). */
+/** @internal */
+export function makefile(this: socket, ...args: unknown[]): SocketFile {
   const a = bind('makefile', ['mode', 'buffering', 'encoding', 'errors', 'newline'], args)
   const mode = a.mode === undefined ? 'r' : a.mode
   if (typeof mode !== 'string') {

@@ -11,7 +11,7 @@ import { Duplex } from 'node:stream'
 import { constants as osConstants } from 'node:os'
 
 import { OSError, ValueError, osError } from './errors'
-import { SocketImpl, type socket } from './socket'
+import { socket } from './socket'
 import { bytesLike } from './args'
 import * as C from './constants'
 import native = require('./native')
@@ -42,7 +42,7 @@ export interface MessageStreamOptions extends Omit<SocketStreamOptions, 'readSiz
 /** One message read into the stream's buffer: `[count, real length, address]`. */
 class MessageRecv extends Op<[number, unknown]> {
   constructor(
-    sock: SocketImpl,
+    sock: socket,
     readonly buf: Buffer,
   ) {
     super(sock)
@@ -63,7 +63,7 @@ class MessageRecv extends Op<[number, unknown]> {
 /** Sends one message to `sa` (an encoded address). */
 class MessageSendto extends Op<number> {
   constructor(
-    sock: SocketImpl,
+    sock: socket,
     readonly buf: Uint8Array,
     readonly sa: Uint8Array,
   ) {
@@ -113,6 +113,7 @@ export class MessageStream extends Duplex {
     this.read(0)
   }
 
+  /** @internal Node's stream hook. */
   override _read(): void {
     if (this.reading) return
     this.reading = true
@@ -156,6 +157,7 @@ export class MessageStream extends Duplex {
       .catch(rethrow)
   }
 
+  /** @internal Node's stream hook. */
   override _write(msg: unknown, _encoding: BufferEncoding, cb: (e?: Error | null) => void): void {
     let op: Op<number> | Op<void>
     try {
@@ -179,6 +181,7 @@ export class MessageStream extends Duplex {
 
   // end(): SOCK_SEQPACKET's peer reads end of stream; a datagram socket
   // has no stream to end.
+  /** @internal Node's stream hook. */
   override _final(cb: (e?: Error | null) => void): void {
     if (this.sock.type === C.SOCK_SEQPACKET) {
       try {
@@ -190,6 +193,7 @@ export class MessageStream extends Duplex {
     cb()
   }
 
+  /** @internal Node's stream hook. */
   override _destroy(err: Error | null, cb: (e?: Error | null) => void): void {
     this.abort.abort()
     unclaim(this.sock, this)

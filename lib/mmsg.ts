@@ -9,7 +9,7 @@ import { cInt, ssize } from './args'
 import { encodeAddress } from './address'
 import { ValueError, fromNative } from './errors'
 import { pyTypeName } from './pytypes'
-import { SocketImpl, nativeCall, type socket } from './socket'
+import { socket, nativeCall } from './socket'
 import {
   type AncItem,
   MALFORMED,
@@ -21,8 +21,6 @@ import {
   messageParts,
 } from './msg'
 import * as C from './constants'
-import { checkOptions, checkSocket, runFn, wouldBlock } from './loop/run'
-import { type LoopOptions, READ, WRITE, empty } from './loop/waiter'
 import native = require('./native')
 
 /** One received message: `[data, ancdata, msg_flags, address]`, as recvmsg's. */
@@ -83,7 +81,13 @@ function receiveArea(size: number): Buffer {
 }
 
 /** The checked arguments of recvmmsg: `[vlen, bufsize, ancbufsize]`. */
-function recvArgs(fn: string, vlen: unknown, bufsize: unknown, ancbufsize: unknown): number[] {
+/** @internal */
+export function recvArgs(
+  fn: string,
+  vlen: unknown,
+  bufsize: unknown,
+  ancbufsize: unknown,
+): number[] {
   const v = ssize(vlen)
   const size = ssize(bufsize)
   const anc = ssize(ancbufsize)
@@ -93,8 +97,9 @@ function recvArgs(fn: string, vlen: unknown, bufsize: unknown, ancbufsize: unkno
 }
 
 /** One recvmmsg call; throws what the addon throws (see `fromNative`). */
-function receive(
-  s: SocketImpl,
+/** @internal */
+export function receive(
+  s: socket,
   vlen: number,
   size: number,
   anc: number,
@@ -155,7 +160,7 @@ const cached = {
   family: -1,
   key: null as unknown[] | null,
   sa: null as Buffer | null,
-  encode(s: SocketImpl, address: unknown, fn: string): Buffer {
+  encode(s: socket, address: unknown, fn: string): Buffer {
     if (this.key !== null && this.family === s.family && sameItems(this.key, address)) {
       return this.sa as Buffer
     }
@@ -168,7 +173,8 @@ const cached = {
   },
 }
 
-function batchOf(s: SocketImpl, fn: string, messages: unknown): Batch {
+/** @internal */
+export function batchOf(s: socket, fn: string, messages: unknown): Batch {
   const list = fast(messages, `${fn}() argument 1 must be an iterable`)
   cached.key = null
   const perMsg: number[] = []
@@ -203,122 +209,42 @@ function batchOf(s: SocketImpl, fn: string, messages: unknown): Batch {
   return { count: list.length, layout, bufs, anc, addrs: Buffer.concat(addrs) }
 }
 
-function send(s: SocketImpl, b: Batch, fl: number, timeout: number): number {
+/** @internal */
+export function send(s: socket, b: Batch, fl: number, timeout: number): number {
   if (b.count === 0) return 0
   return addon.sendmmsg(s._fd, b.count, b.layout, b.bufs, b.anc, b.addrs, fl, timeout)
 }
 
-declare module './socket' {
-  interface SocketImpl {
-    /**
-     * Receives up to `vlen` datagrams (at most 1024) of up to `bufsize`
-     * bytes each in one syscall: waits, as the socket's timeout says, for
-     * the first, then takes what is queued. Each is
-     * `[data, ancdata, msg_flags, address]`, as recvmsg returns. Linux only.
-     */
-    recvmmsg?(vlen: number, bufsize: number, ancbufsize?: number, flags?: number): MmsgReceived[]
-    /**
-     * Sends `messages` (each `[buffers, ancdata?, flags?, address?]`, the
-     * arguments of sendmsg) in as few syscalls as their flags allow; returns
-     * how many were sent (an error is raised only when none was). Linux only.
-     */
-    sendmmsg?(messages: Iterable<MmsgOutgoing>, flags?: number): number
-  }
-}
-
-if (available) {
-  SocketImpl.prototype.recvmmsg = function recvmmsg(
-    this: SocketImpl,
-    vlen: number,
-    bufsize: number,
-    ancbufsize: number = 0,
-    flags: number = 0,
-  ): MmsgReceived[] {
-    argCount('recvmmsg', given(arguments), 2, 4)
-    const [v, size, anc] = recvArgs('recvmmsg', vlen, bufsize, ancbufsize)
-    const fl = cInt(flags)
-    return nativeCall('recvmmsg', () => receive(this, v, size, anc, fl, this._t))
-  }
-
-  SocketImpl.prototype.sendmmsg = function sendmmsg(
-    this: SocketImpl,
-    messages: Iterable<MmsgOutgoing>,
-    flags: number = 0,
-  ): number {
-    argCount('sendmmsg', given(arguments), 1, 2)
-    const fl = cInt(flags)
-    const batch = batchOf(this, 'sendmmsg', messages)
-    return nativeCall('sendmmsg', () => send(this, batch, fl, this._t))
-  }
-}
-
-/** One non-blocking attempt: the result, or AGAIN when it would block. */
-function attempt<T>(syscall: string, f: () => T): T | ReturnType<typeof empty> {
-  try {
-    return f()
-  } catch (e) {
-    // An errno arrives as a number: "would block" costs no exception object.
-    if (typeof e === 'number' && wouldBlock(e)) return empty()
-    throw fromNative(e, syscall)
-  }
-}
-
-function isOptions(v: unknown): v is LoopOptions {
-  return v !== null && typeof v === 'object' && !Array.isArray(v)
-}
-
-/** `sock.recvmmsg` as a Promise: resolves once at least one datagram is there. */
-export function sock_recvmmsg(
-  sock: socket,
+/**
+ * socket.recvmmsg (declared on the class in socket.ts; absent where
+ * `available` is false).
+ * @internal
+ */
+export function recvmmsg(
+  this: socket,
   vlen: number,
   bufsize: number,
-  ancbufsize: number | LoopOptions = 0,
-  flags: number | LoopOptions = 0,
-  opts?: LoopOptions,
-): Promise<MmsgReceived[]> {
-  try {
-    const s = checkSocket(sock, 'sock_recvmmsg')
-    if (isOptions(ancbufsize)) {
-      opts = ancbufsize
-      ancbufsize = 0
-      flags = 0
-    } else if (isOptions(flags)) {
-      opts = flags
-      flags = 0
-    }
-    const [v, size, anc] = recvArgs('sock_recvmmsg', vlen, bufsize, ancbufsize)
-    const fl = cInt(flags) | C.MSG_DONTWAIT
-    const signal = checkOptions(opts)
-    return runFn(s, READ, signal, () => attempt('recvmmsg', () => receive(s, v, size, anc, fl, 0)))
-  } catch (e) {
-    return Promise.reject(e)
-  }
+  ancbufsize: number = 0,
+  flags: number = 0,
+): MmsgReceived[] {
+  argCount('recvmmsg', given(arguments), 2, 4)
+  const [v, size, anc] = recvArgs('recvmmsg', vlen, bufsize, ancbufsize)
+  const fl = cInt(flags)
+  return nativeCall('recvmmsg', () => receive(this, v, size, anc, fl, this._t))
 }
 
-/** `sock.sendmmsg` as a Promise: resolves to the count sent, once any could go. */
-export function sock_sendmmsg(
-  sock: socket,
+/**
+ * socket.sendmmsg (declared on the class in socket.ts; absent where
+ * `available` is false).
+ * @internal
+ */
+export function sendmmsg(
+  this: socket,
   messages: Iterable<MmsgOutgoing>,
-  flags: number | LoopOptions = 0,
-  opts?: LoopOptions,
-): Promise<number> {
-  try {
-    const s = checkSocket(sock, 'sock_sendmmsg')
-    if (isOptions(flags)) {
-      opts = flags
-      flags = 0
-    }
-    const fl = cInt(flags) | C.MSG_DONTWAIT
-    const batch = batchOf(s, 'sock_sendmmsg', messages)
-    const signal = checkOptions(opts)
-    return runFn(s, WRITE, signal, () => attempt('sendmmsg', () => send(s, batch, fl, 0)))
-  } catch (e) {
-    return Promise.reject(e)
-  }
+  flags: number = 0,
+): number {
+  argCount('sendmmsg', given(arguments), 1, 2)
+  const fl = cInt(flags)
+  const batch = batchOf(this, 'sendmmsg', messages)
+  return nativeCall('sendmmsg', () => send(this, batch, fl, this._t))
 }
-
-/** The Promise forms, for `socket.loop` (empty where the platform has no batching). */
-export const loopMmsg: {
-  sock_recvmmsg?: typeof sock_recvmmsg
-  sock_sendmmsg?: typeof sock_sendmmsg
-} = available ? { sock_recvmmsg, sock_sendmmsg } : {}

@@ -8,33 +8,16 @@ import { bytesLike, cInt, index, ssize } from './args'
 import { encodeAddress } from './address'
 import { MemoryError, OSError, OverflowError, ValueError } from './errors'
 import { pyTypeName } from './pytypes'
-import { SocketImpl, nativeCall } from './socket'
+import { socket, nativeCall } from './socket'
+import type { RecvAddress, SockAddressInput } from './addresses'
 import * as C from './constants'
 import native = require('./native')
 
-/** One ancillary data item: `[cmsg_level, cmsg_type, cmsg_data]`. */
-export type AncItem = [number, number, Buffer]
+/** One ancillary data item as received: `[cmsg_level, cmsg_type, cmsg_data]`. */
+export type AncItem = [level: number, type: number, data: Buffer]
 
-declare module './socket' {
-  interface SocketImpl {
-    sendmsg(
-      buffers: Iterable<unknown>,
-      ancdata?: Iterable<unknown>,
-      flags?: number,
-      address?: unknown,
-    ): number
-    recvmsg(
-      bufsize: number,
-      ancbufsize?: number,
-      flags?: number,
-    ): [Buffer, AncItem[], number, unknown]
-    recvmsg_into(
-      buffers: Iterable<unknown>,
-      ancbufsize?: number,
-      flags?: number,
-    ): [number, AncItem[], number, unknown]
-  }
-}
+/** One ancillary data item to send: the data may be any bytes-like object. */
+export type AncItemInput = [level: number, type: number, data: ArrayBufferView | ArrayBuffer]
 
 // CPython's SOCKLEN_T_LIMIT.
 const SOCKLEN_T_LIMIT = 2 ** 31 - 1
@@ -122,8 +105,10 @@ export function messageParts(
   return { bufs, meta, data }
 }
 
-SocketImpl.prototype.sendmsg = function sendmsg(
-  this: SocketImpl,
+/** socket.sendmsg (declared on the class in socket.ts). */
+/** @internal */
+export function sendmsg(
+  this: socket,
   buffers: Iterable<unknown>,
   ancdata?: Iterable<unknown>,
   flags: number = 0,
@@ -179,7 +164,7 @@ const counts = new Float64Array(new ArrayBuffer(3 * 8))
 
 /** recvmsg into one buffer: `[nbytes, ancdata, msg_flags, address]`. */
 function recvOne(
-  s: SocketImpl,
+  s: socket,
   view: Uint8Array,
   ancLen: number,
   fl: number,
@@ -191,8 +176,10 @@ function recvOne(
   return [counts[0], extras[0], counts[1], extras[1]]
 }
 
-SocketImpl.prototype.recvmsg = function recvmsg(
-  this: SocketImpl,
+/** socket.recvmsg (declared on the class in socket.ts). */
+/** @internal */
+export function recvmsg(
+  this: socket,
   bufsize: number,
   ancbufsize: number = 0,
   flags: number = 0,
@@ -208,8 +195,10 @@ SocketImpl.prototype.recvmsg = function recvmsg(
   return [n === size ? buf : Buffer.from(buf.subarray(0, n)), items, msgFlags, addr]
 }
 
-SocketImpl.prototype.recvmsg_into = function recvmsg_into(
-  this: SocketImpl,
+/** socket.recvmsg_into (declared on the class in socket.ts). */
+/** @internal */
+export function recvmsg_into(
+  this: socket,
   buffers: Iterable<unknown>,
   ancbufsize: number = 0,
   flags: number = 0,
@@ -237,7 +226,11 @@ SocketImpl.prototype.recvmsg_into = function recvmsg_into(
 // recv_fds asks for the same CMSG_LEN on every call.
 let lastLen: [number, number] = [-1, -1]
 
-/** `CMSG_LEN(length)`: the cmsg_len of an item with `length` bytes of data. */
+/**
+ * The cmsg_len of an ancillary item with `length` bytes of data (no
+ * trailing padding). Python's `socket.CMSG_LEN()`.
+ * @throws OverflowError when `length` is out of range.
+ */
 export function CMSG_LEN(length: number): number {
   const n = ssize(length)
   // The range check comes before the cache (whose empty state is -1).
@@ -249,7 +242,12 @@ export function CMSG_LEN(length: number): number {
   return v
 }
 
-/** `CMSG_SPACE(length)`: the buffer space an item with `length` bytes of data takes. */
+/**
+ * The buffer space an ancillary item with `length` bytes of data takes,
+ * padding included: add these up for recvmsg's `ancbufsize`. Python's
+ * `socket.CMSG_SPACE()`.
+ * @throws OverflowError when `length` is out of range.
+ */
 export function CMSG_SPACE(length: number): number {
   const n = ssize(length)
   const v = native.cmsgSpace(n)
@@ -286,20 +284,46 @@ function notIterable(v: unknown): string {
   return `'${pyTypeName(v)}' object is not iterable`
 }
 
-/** `send_fds(sock, buffers, fds[, flags[, address]])`: the fds in one SCM_RIGHTS item. */
+/**
+ * Sends the data of `buffers` with the fds `fds` in one SCM_RIGHTS message
+ * on an AF_UNIX socket; returns the count of data bytes sent. Python's
+ * `socket.send_fds(sock, buffers, fds[, flags[, address]])`.
+ */
+export function send_fds<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  buffers: Iterable<ArrayBufferView | ArrayBuffer>,
+  fds: Iterable<number>,
+  flags?: number,
+  address?: SockAddressInput<F, P> | null,
+): number
 export function send_fds(
-  sock: SocketImpl,
+  sock: socket,
   buffers: Iterable<unknown>,
   fds: Iterable<unknown>,
   flags: number = 0,
   address: unknown = null,
 ): number {
-  return sock.sendmsg(buffers, [[C.SOL_SOCKET, C.SCM_RIGHTS, intArray(fds)]], flags, address)
+  return sock.sendmsg(
+    buffers as Iterable<Uint8Array>,
+    [[C.SOL_SOCKET, C.SCM_RIGHTS, intArray(fds)]],
+    flags,
+    address as SockAddressInput,
+  )
 }
 
-/** `recv_fds(sock, bufsize, maxfds[, flags])`: `[data, fds, msg_flags, address]`. */
+/**
+ * Receives at most `bufsize` data bytes and at most `maxfds` fds sent with
+ * SCM_RIGHTS: `[data, fds, msg_flags, address]`. The fds are the caller's to
+ * close. Python's `socket.recv_fds(sock, bufsize, maxfds[, flags])`.
+ */
+export function recv_fds<F extends number, T extends number, P extends number>(
+  sock: socket<F, T, P>,
+  bufsize: number,
+  maxfds: number,
+  flags?: number,
+): [data: Buffer, fds: number[], msg_flags: number, address: RecvAddress<F, T, P>]
 export function recv_fds(
-  sock: SocketImpl,
+  sock: socket,
   bufsize: number,
   maxfds: number,
   flags: number = 0,

@@ -18,6 +18,18 @@ export type AddrInfo = [
   sockaddr: [string, number] | [string, number, number, number],
 ]
 
+/** The keyword arguments of getaddrinfo (0, the default: any). */
+export interface GetaddrinfoOptions {
+  /** The address family: AF_INET, AF_INET6, or AF_UNSPEC (0) for both. */
+  family?: number
+  /** The socket type, such as SOCK_STREAM. */
+  type?: number
+  /** The protocol, such as IPPROTO_TCP. */
+  proto?: number
+  /** `AI_*` flags, or-ed together. */
+  flags?: number
+}
+
 /** `[hostname, aliaslist, ipaddrlist]`. */
 export type HostEntry = [hostname: string, aliaslist: string[], ipaddrlist: string[]]
 
@@ -68,6 +80,7 @@ function portArg(port: unknown): Buffer | null {
 const GAI_NAMES = ['host', 'port', 'family', 'type', 'proto', 'flags'] as const
 
 /** Binds getaddrinfo's arguments as the Python-level function does. */
+/** @internal */
 export function gaiArgs(
   args: unknown[],
 ): [Buffer | null, Buffer | null, number, number, number, number] {
@@ -116,9 +129,47 @@ export function gaiArgs(
 }
 
 /**
- * getaddrinfo(host, port, family=0, type=0, proto=0, flags=0), positionally
- * or with an options object: a list of `[family, type, proto, canonname, sockaddr]`.
+ * Resolves `host` and `port` (a number, a service name or null) into the
+ * addresses to create and connect sockets with: a list of `[family, type,
+ * proto, canonname, sockaddr]`. `family`, `type`, `proto` (0: any) and
+ * `flags` (`AI_*`) narrow the results; they may be given positionally or as
+ * a trailing options object. Python's `socket.getaddrinfo()`.
+ * @throws gaierror when the name cannot be resolved.
  */
+export function getaddrinfo(
+  host: string | Buffer | null,
+  port: string | number | Buffer | null,
+  family?: number,
+  type?: number,
+  proto?: number,
+  flags?: number,
+): AddrInfo[]
+export function getaddrinfo(
+  host: string | Buffer | null,
+  port: string | number | Buffer | null,
+  options: GetaddrinfoOptions,
+): AddrInfo[]
+export function getaddrinfo(
+  host: string | Buffer | null,
+  port: string | number | Buffer | null,
+  family: number,
+  options: Omit<GetaddrinfoOptions, 'family'>,
+): AddrInfo[]
+export function getaddrinfo(
+  host: string | Buffer | null,
+  port: string | number | Buffer | null,
+  family: number,
+  type: number,
+  options: Pick<GetaddrinfoOptions, 'proto' | 'flags'>,
+): AddrInfo[]
+export function getaddrinfo(
+  host: string | Buffer | null,
+  port: string | number | Buffer | null,
+  family: number,
+  type: number,
+  proto: number,
+  options: Pick<GetaddrinfoOptions, 'flags'>,
+): AddrInfo[]
 export function getaddrinfo(
   host: string | Buffer | null,
   port: string | number | Buffer | null,
@@ -133,6 +184,7 @@ export function getaddrinfo(
 }
 
 /** The arguments of getnameinfo, checked as CPython does. */
+/** @internal */
 export function nameinfoArgs(args: unknown[]): [Buffer, number, boolean, number, number, number] {
   if (args.length !== 2) {
     throw new TypeError(`getnameinfo() takes exactly 2 arguments (${args.length} given)`)
@@ -340,5 +392,3 @@ export function if_indextoname(if_index: number): string {
     throw fromNative(e, 'if_indextoname')
   }
 }
-
-export { gaierror, herror, osError, pyTypeName }

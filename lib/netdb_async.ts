@@ -4,10 +4,44 @@
 // (Attached as `loop.getaddrinfo` / `loop.getnameinfo`.)
 import { fromNative } from './errors'
 import { gaiArgs, nameinfoArgs } from './netdb'
-import type { AddrInfo } from './netdb'
+import type { AddrInfo, GetaddrinfoOptions } from './netdb'
 import native = require('./native')
 
 /** getaddrinfo(host, port, family=0, type=0, proto=0, flags=0) off the JS thread. */
+export function getaddrinfoAsync(
+  host: string | Buffer | null,
+  port: string | number | Buffer | null,
+  family?: number,
+  type?: number,
+  proto?: number,
+  flags?: number,
+): Promise<AddrInfo[]>
+export function getaddrinfoAsync(
+  host: string | Buffer | null,
+  port: string | number | Buffer | null,
+  options: GetaddrinfoOptions,
+): Promise<AddrInfo[]>
+export function getaddrinfoAsync(
+  host: string | Buffer | null,
+  port: string | number | Buffer | null,
+  family: number,
+  options: Omit<GetaddrinfoOptions, 'family'>,
+): Promise<AddrInfo[]>
+export function getaddrinfoAsync(
+  host: string | Buffer | null,
+  port: string | number | Buffer | null,
+  family: number,
+  type: number,
+  options: Pick<GetaddrinfoOptions, 'proto' | 'flags'>,
+): Promise<AddrInfo[]>
+export function getaddrinfoAsync(
+  host: string | Buffer | null,
+  port: string | number | Buffer | null,
+  family: number,
+  type: number,
+  proto: number,
+  options: Pick<GetaddrinfoOptions, 'flags'>,
+): Promise<AddrInfo[]>
 export async function getaddrinfoAsync(
   host: string | Buffer | null,
   port: string | number | Buffer | null,

@@ -9,33 +9,38 @@ import { bytesLike, index } from './args'
 import { BlockingIOError, ValueError } from './errors'
 import { UnsupportedOperation } from './io'
 import { pyRepr } from './pytypes'
-import { SocketImpl, nativeCall } from './socket'
+import { socket, nativeCall } from './socket'
 import * as C from './constants'
 import native = require('./native')
 
 /**
- * A numeric fd, an object carrying one (an fs.promises FileHandle), or an
- * object with Python's `fileno()` (a socket, a makefile() object).
+ * What socket.sendfile() sends from: a numeric fd, an object carrying one
+ * (an fs.promises FileHandle), or an object with Python's `fileno()` (a
+ * socket, a makefile() object).
  */
 export type SendfileSource =
   | number
-  | { fd: number; mode?: unknown }
-  | { fileno(): number }
-  | { read(n: number): ArrayBufferView | ArrayBuffer; seek?(pos: number): unknown }
+  | {
+      /** The open file's fd (an fs.promises FileHandle's). */
+      fd: number
+      /** The open() mode, if known: text modes are refused as in Python. */
+      mode?: unknown
+    }
+  | {
+      /** The fd of the file (Python's file protocol). */
+      fileno(): number
+    }
+  | {
+      /** A file object without a usable fd: read() (and seek()) as Python's file protocol. */
+      read(n: number): ArrayBufferView | ArrayBuffer
+      /** Moves the file position (called before and after the data is sent). */
+      seek?(pos: number): unknown
+    }
 
-declare module './socket' {
-  interface SocketImpl {
-    sendfile(file: SendfileSource, offset?: number, count?: number | null): number
-    /** socket.py's argument checks of sendfile(): mode, socket type, count. */
-    _check_sendfile_params(file: unknown, offset: unknown, count: unknown): void
-    /** sendfile() through sendfile(2); `_GiveupOnSendfile` when `file` has no usable fd. */
-    _sendfile_use_sendfile(file: SendfileSource, offset?: number, count?: number | null): number
-    /** sendfile() through `file.read()` and send(), for files without a usable fd. */
-    _sendfile_use_send(file: unknown, offset?: number, count?: number | null): number
-  }
-}
-
-/** socket.py's private signal to fall back from sendfile(2) to read() + send(). */
+/**
+ * socket.py's private signal to fall back from sendfile(2) to read() + send().
+ * @internal
+ */
 export class _GiveupOnSendfile extends Error {}
 Object.defineProperty(_GiveupOnSendfile.prototype, 'name', { value: '_GiveupOnSendfile' })
 
@@ -83,8 +88,12 @@ function fileDescriptor(file: unknown): number {
   return fd
 }
 
-SocketImpl.prototype._check_sendfile_params = function _check_sendfile_params(
-  this: SocketImpl,
+/**
+ * socket._check_sendfile_params (declared on the class in socket.ts).
+ * @internal
+ */
+export function _check_sendfile_params(
+  this: socket,
   file: unknown,
   _offset: unknown,
   count: unknown,
@@ -107,8 +116,12 @@ SocketImpl.prototype._check_sendfile_params = function _check_sendfile_params(
   }
 }
 
-SocketImpl.prototype._sendfile_use_sendfile = function _sendfile_use_sendfile(
-  this: SocketImpl,
+/**
+ * socket._sendfile_use_sendfile (declared on the class in socket.ts).
+ * @internal
+ */
+export function _sendfile_use_sendfile(
+  this: socket,
   file: SendfileSource,
   offset: number = 0,
   count: number | null = null,
@@ -120,8 +133,12 @@ SocketImpl.prototype._sendfile_use_sendfile = function _sendfile_use_sendfile(
   return nativeCall('sendfile', () => native.sendfile(this._fd, fd, off, n, this._t))
 }
 
-SocketImpl.prototype._sendfile_use_send = function _sendfile_use_send(
-  this: SocketImpl,
+/**
+ * socket._sendfile_use_send (declared on the class in socket.ts).
+ * @internal
+ */
+export function _sendfile_use_send(
+  this: socket,
   file: unknown,
   offset: number = 0,
   count: number | null = null,
@@ -163,8 +180,12 @@ SocketImpl.prototype._sendfile_use_send = function _sendfile_use_send(
 /** The read size of the read() + send() fallback (socket.py's 8192). */
 const BLOCKSIZE = 8192
 
-SocketImpl.prototype.sendfile = function sendfile(
-  this: SocketImpl,
+/**
+ * socket.sendfile (declared on the class in socket.ts).
+ * @internal
+ */
+export function sendfile(
+  this: socket,
   file: SendfileSource,
   offset: number = 0,
   count: number | null = null,

@@ -45,7 +45,10 @@ const BURST = 16
 /** Receives each connection, or a Node server that is sent `'connection'`. */
 export type ConnectionHandler =
   | ((conn: SocketStream, address: unknown) => void)
-  | { emit(event: 'connection', conn: SocketStream): unknown }
+  | {
+      /** A Node server's: each connection arrives as its `'connection'` event. */
+      emit(event: 'connection', conn: SocketStream): unknown
+    }
 
 /** Options of `loop.sock_serve`: those of each connection's stream, and the server's. */
 export interface ServeOptions extends Omit<SocketStreamOptions, 'signal'> {

@@ -18,6 +18,31 @@ import {
   writable,
 } from './args'
 import { encodeAddress, isInt } from './address'
+import type { BytesLike, RecvAddress, SockAddress, SockAddressInput } from './addresses'
+import { sendmsg, recvmsg, recvmsg_into, type AncItem, type AncItemInput } from './msg'
+import {
+  recvmmsg,
+  sendmmsg,
+  available as mmsgAvailable,
+  type MmsgReceived,
+  type MmsgOutgoing,
+} from './mmsg'
+import {
+  sendfile,
+  _check_sendfile_params,
+  _sendfile_use_sendfile,
+  _sendfile_use_send,
+  type SendfileSource,
+} from './sendfile'
+import {
+  makefile,
+  type MakefileOptions,
+  type SocketIO,
+  type BufferedSocketFile,
+  type TextSocketFile,
+} from './makefile'
+import { sendmsgAfalg, type AfalgOptions } from './family/alg'
+import { vsockGetsockopt, vsockSetsockopt } from './family/vsock'
 import { MemoryError, OSError, TimeoutError, ValueError, fromNative, osError } from './errors'
 import { pyRepr, pyTruthy } from './pytypes'
 import { fast } from './fast'
@@ -27,6 +52,7 @@ import native = require('./native')
 let defaultTimeout = -1
 
 /**
+ * @internal
  * Called with an fd just before close(), detach() or the finaliser gives it
  * up (`lib/loop.ts` stops polling it there and rejects what waits on it).
  */
@@ -37,12 +63,19 @@ function runReleaseHooks(fd: number): void {
   native.disownFd(fd)
 }
 
-/** The module default timeout for new sockets: seconds, or null for none. */
+/**
+ * The timeout new sockets start with: seconds as a number, or null (the
+ * default) for blocking sockets. Python's `socket.getdefaulttimeout()`.
+ */
 export function getdefaulttimeout(): number | null {
   return defaultTimeout < 0 ? null : defaultTimeout
 }
 
-/** Sets the module default timeout (`null` for blocking sockets). */
+/**
+ * Sets the timeout, in seconds, of sockets created from now on (`null`:
+ * blocking). Python's `socket.setdefaulttimeout()`; the rules of
+ * {@link socket.settimeout} apply (ValueError for a negative number).
+ */
 export function setdefaulttimeout(timeout: number | null): void {
   defaultTimeout = timeoutSeconds(timeout)
 }
@@ -73,7 +106,7 @@ const unclosed = new FinalizationRegistry<Held>((held) => {
 
 const BUFSIZE_POOLED = 4096
 
-/** Runs one addon call, turning its error into Python's exception. */
+/** @internal Runs one addon call, turning its error into Python's exception. */
 export function nativeCall<T>(syscall: string, f: () => T): T {
   try {
     return f()
@@ -82,31 +115,75 @@ export function nativeCall<T>(syscall: string, f: () => T): T {
   }
 }
 
-/** The options object form of the constructor's keyword arguments. */
-export interface SocketOptions {
-  family?: number
-  type?: number
-  proto?: number
+/**
+ * The keyword arguments of `socket.socket()`, as a trailing options object:
+ * `socket({ type: SOCK_DGRAM })`, `socket({ fileno: fd })`.
+ */
+export interface SocketOptions<
+  F extends number = number,
+  T extends number = number,
+  P extends number = number,
+> {
+  /** The address family (`AF_INET` if left out, or the fd's with `fileno`). */
+  family?: F
+  /** The socket type (`SOCK_STREAM` if left out, or the fd's with `fileno`). */
+  type?: T
+  /** The protocol number (0 if left out, or the fd's with `fileno`). */
+  proto?: P
+  /** An open socket fd for the object to own; family, type and proto are read from it. */
   fileno?: number | null
 }
 
 /**
- * The socket class. Other modules add methods to its prototype (see
- * `lib/*.ts` and their `declare module` blocks), so that each capability
- * lives in its own file.
+ * Any socket, for passing `this` to the functions of other modules (a
+ * generic `socket<F, T, P>` is not checked as assignable to `socket`).
  */
-export class SocketImpl {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type AnySocket = socket<any, any, any>
+
+/** The integer socket options of a family: 64-bit (a bigint) on AF_VSOCK. */
+type IntOption<F extends number> = [F] extends [C.AddressFamily.AF_VSOCK]
+  ? {} extends Record<F, 1>
+    ? number | bigint
+    : bigint
+  : number
+
+/**
+ * A socket object: Python's `socket.socket`, owning one socket fd until
+ * {@link socket.close} or {@link socket.detach}. Make one with
+ * `socket.socket(family, type, proto, fileno)` (`new` is optional).
+ *
+ * The type parameters are what the socket was made with, as far as the
+ * compiler can tell: `F` the family (its addresses are {@link SockAddress}`<F>`
+ * out and {@link SockAddressInput}`<F>` in), `T` the socket type and `P` the
+ * protocol (which chooses the address form of AF_CAN and AF_BLUETOOTH).
+ * Each is `number` when only known at run time; the addresses are then the
+ * union of every family's.
+ *
+ * The methods are declared here; those with a module of their own
+ * (ancillary data in `msg.ts`, `sendfile.ts`, `makefile.ts`, the AF_ALG and
+ * AF_VSOCK specifics in `family/`) call into it.
+ */
+export class socket<
+  F extends number = number,
+  T extends number = number,
+  P extends number = number,
+> {
   // The fd, -1 once closed or detached. Kept in a separate object that the
   // finaliser sees, since it cannot see the socket itself.
+  /** @internal */
   private readonly _held: Held
+  /** @internal */
   private _family: number
+  /** @internal */
   private _type: number
+  /** @internal */
   private _proto: number
   /** @internal Seconds, -1 for None (blocking): what the addon takes. */
   _t: number
-  /** makefile() objects still open (Python's `_io_refs`). */
+  /** @internal makefile() objects still open (Python's `_io_refs`). */
   _io_refs = 0
-  /** close() was called; the fd goes when the last file object closes. */
+  /** @internal close() was called; the fd goes when the last file object closes. */
   _closed = false
 
   constructor(...args: unknown[]) {
@@ -158,21 +235,22 @@ export class SocketImpl {
     native.ownFd(fd)
   }
 
-  /** The address family (`AF_INET`, ...). */
-  get family(): C.AddressFamily | number {
-    return this._family
+  /** The address family, an {@link AddressFamily} member such as `AF_INET`. */
+  get family(): F {
+    return this._family as F
   }
 
-  /** The socket type, without SOCK_NONBLOCK/SOCK_CLOEXEC. */
-  get type(): C.SocketKind | number {
-    return this._type
+  /** The socket type, a {@link SocketKind} member, without SOCK_NONBLOCK and SOCK_CLOEXEC. */
+  get type(): T {
+    return this._type as T
   }
 
-  get proto(): number {
-    return this._proto
+  /** The protocol number (0 for the family's default, as given to the constructor). */
+  get proto(): P {
+    return this._proto as P
   }
 
-  /** The timeout in seconds, or null: `gettimeout()`. */
+  /** The timeout in seconds, or null: what {@link socket.gettimeout} returns. */
   get timeout(): number | null {
     return this.gettimeout()
   }
@@ -182,6 +260,7 @@ export class SocketImpl {
     return this._held.fd
   }
 
+  /** The socket's fd, or -1 once closed or detached. */
   fileno(): number {
     return this._held.fd
   }
@@ -190,31 +269,57 @@ export class SocketImpl {
    * The accept(2) step of accept(): `[fd, address]` (`_socket.socket._accept`),
    * which subclasses override or call as Python code does.
    */
-  _accept(): [number, unknown] {
-    return nativeCall('accept', () => native.accept(this._fd, this._t))
+  _accept(): [fd: number, address: SockAddress<F, P>] {
+    return nativeCall('accept', () => native.accept(this._fd, this._t)) as [
+      number,
+      SockAddress<F, P>,
+    ]
   }
 
-  /** Accepts a connection: `[conn, address]`. */
-  accept(): [socket, unknown] {
+  /**
+   * Waits for a connection on a listening socket and accepts it: `[conn,
+   * address]`, `conn` a new socket of the same family, type and protocol,
+   * `address` the peer's. The new socket takes the default timeout
+   * ({@link getdefaulttimeout}), or is blocking if the listener has a timeout
+   * and no default is set.
+   * @throws BlockingIOError in non-blocking mode when nobody waits;
+   * TimeoutError when the timeout passes.
+   */
+  accept(): [conn: socket<F, T, P>, address: SockAddress<F, P>] {
     const [fd, addr] = this._accept()
-    const conn = new SocketImpl(this._family, this._type, this._proto, fd) as socket
+    const conn: socket<F, T, P> = new socket(this._family, this._type, this._proto, fd) as AnySocket
     // Accepted sockets take the module default timeout, not the listener's.
     if (defaultTimeout < 0 && this.gettimeout()) conn.setblocking(true)
-    return [conn, addr]
+    return [conn, addr as SockAddress<F, P>]
   }
 
-  bind(address: unknown): void {
+  /**
+   * Binds the socket to `address`, in its family's form (`['127.0.0.1',
+   * 8080]` for AF_INET, a path for AF_UNIX, ...).
+   * @throws OSError such as `[Errno 98] Address already in use`; OverflowError
+   * for a port outside 0-65535; TypeError for an address of the wrong shape.
+   */
+  bind(address: SockAddressInput<F, P>): void {
     const sa = encodeAddress(this._family, address, 'bind', this)
     nativeCall('bind', () => native.bind(this._fd, sa))
   }
 
-  connect(address: unknown): void {
+  /**
+   * Connects to the remote socket at `address`. In timeout mode, waits at
+   * most the timeout (TimeoutError); in non-blocking mode, raises
+   * BlockingIOError (EINPROGRESS) while the connection is being made.
+   * @throws ConnectionRefusedError and the other OSError subclasses.
+   */
+  connect(address: SockAddressInput<F, P>): void {
     const sa = encodeAddress(this._family, address, 'connect', this)
     nativeCall('connect', () => native.connect(this._fd, sa, this._t))
   }
 
-  /** connect() that returns the errno instead of raising it (0 on success). */
-  connect_ex(address: unknown): number {
+  /**
+   * {@link socket.connect}, returning the errno (0 on success) instead of
+   * raising an OSError for it; other errors (a bad address) still raise.
+   */
+  connect_ex(address: SockAddressInput<F, P>): number {
     const sa = encodeAddress(this._family, address, 'connect_ex', this)
     try {
       native.connect(this._fd, sa, this._t)
@@ -230,6 +335,11 @@ export class SocketImpl {
     }
   }
 
+  /**
+   * Closes the socket. The fd is released once the file objects from
+   * {@link socket.makefile} are closed too; calling close() again does
+   * nothing. `using s = socket.socket()` closes it at the end of the scope.
+   */
   close(): void {
     this._closed = true
     if (this._io_refs <= 0) this._real_close()
@@ -241,7 +351,10 @@ export class SocketImpl {
     if (this._closed) this.close()
   }
 
-  /** Closes the fd now (makefile objects call this when the last one closes). */
+  /**
+   * Closes the fd now, whatever file objects remain: Python's
+   * `socket._real_close()`, which close() and the last file object call.
+   */
   _real_close(): void {
     const fd = this._held.fd
     if (fd < 0) return
@@ -251,7 +364,10 @@ export class SocketImpl {
     nativeCall('close', () => native.close(fd))
   }
 
-  /** Gives up the fd without closing it and returns it. */
+  /**
+   * Gives up the fd without closing it and returns it (-1 if already
+   * closed); the object then acts as closed.
+   */
   detach(): number {
     this._closed = true
     const fd = this._held.fd
@@ -261,38 +377,50 @@ export class SocketImpl {
     return fd
   }
 
-  dup(): socket {
+  /** A new socket object over a duplicate of the fd, with the same timeout. */
+  dup(): socket<F, T, P> {
     const fd = nativeCall('dup', () => native.dup(this._fd))
-    const copy = new (this.constructor as typeof SocketImpl)(
-      this._family,
-      this._type,
-      this._proto,
-      fd,
-    )
+    const copy = new (this.constructor as typeof socket)(this._family, this._type, this._proto, fd)
     copy.settimeout(this.gettimeout())
-    return copy as socket
+    return copy as AnySocket
   }
 
+  /** Whether child processes inherit the fd (false by default: FD_CLOEXEC is set). */
   get_inheritable(): boolean {
     return nativeCall('fcntl', () => native.getInheritable(this._fd))
   }
 
+  /** Sets whether child processes inherit the fd (clears or sets FD_CLOEXEC). */
   set_inheritable(inheritable: boolean): void {
     // os.set_inheritable takes an int (Argument Clinic `int`).
     const flag = clinicInt(inheritable) !== 0
     nativeCall('fcntl', () => native.setInheritable(this._fd, flag))
   }
 
-  getpeername(): unknown {
-    return nativeCall('getpeername', () => native.getpeername(this._fd))
+  /**
+   * The address of the peer the socket is connected to.
+   * @throws OSError `[Errno 107] Transport endpoint is not connected`.
+   */
+  getpeername(): SockAddress<F, P> {
+    return nativeCall('getpeername', () => native.getpeername(this._fd)) as SockAddress<F, P>
   }
 
-  getsockname(): unknown {
-    return nativeCall('getsockname', () => native.getsockname(this._fd))
+  /** The socket's own address (its port after binding to port 0, for instance). */
+  getsockname(): SockAddress<F, P> {
+    return nativeCall('getsockname', () => native.getsockname(this._fd)) as SockAddress<F, P>
   }
 
-  /** An int option, or with `buflen` the raw bytes (at most 1024). */
-  getsockopt(level: number, optname: number, buflen?: number): number | Buffer {
+  /**
+   * The value of socket option `optname` at `level` (`SOL_SOCKET`,
+   * `IPPROTO_TCP`, ...): an integer, or with `buflen` the option's raw bytes
+   * (at most `buflen`, 1 to 1024). On AF_VSOCK sockets options are 64-bit,
+   * returned as a bigint.
+   */
+  getsockopt(level: number, optname: number): IntOption<F>
+  getsockopt(level: number, optname: number, buflen: number): Buffer
+  getsockopt(level: number, optname: number, buflen?: number): number | bigint | Buffer {
+    if (this._family === C.AF_VSOCK)
+      return vsockGetsockopt(this as AnySocket, level, optname, buflen)
     const lv = cInt(level)
     const name = cInt(optname)
     const len = buflen === undefined ? 0 : cInt(buflen)
@@ -304,10 +432,17 @@ export class SocketImpl {
   }
 
   /**
-   * setsockopt(level, optname, int | bytes-like) or
-   * setsockopt(level, optname, null, optlen).
+   * Sets socket option `optname` at `level`: to an integer (a boolean reads
+   * as 0 or 1; a bigint on AF_VSOCK), to the bytes of a buffer (a C struct
+   * packed by the caller), or with `null` and `optlen` to a NULL value of
+   * that length (AF_ALG's ALG_SET_AEAD_AUTHSIZE).
    */
+  setsockopt(level: number, optname: number, value: number | boolean | bigint | BytesLike): void
+  setsockopt(level: number, optname: number, value: null, optlen: number): void
   setsockopt(level: number, optname: number, value: unknown, optlen?: number): void {
+    // eslint-disable-next-line prefer-rest-params
+    if (this._family === C.AF_VSOCK)
+      return vsockSetsockopt(this as AnySocket, Array.from(arguments))
     const nargs = optlen === undefined ? 3 : 4
     const lv = cInt(level)
     const name = cInt(optname)
@@ -341,10 +476,12 @@ export class SocketImpl {
     return this._t !== 0
   }
 
+  /** The timeout in seconds (0 in non-blocking mode), or null in blocking mode. */
   gettimeout(): number | null {
     return this._t < 0 ? null : this._t
   }
 
+  /** `setblocking(false)` is `settimeout(0)`; `setblocking(true)` is `settimeout(null)`. */
   setblocking(flag: boolean): void {
     // 3.13 takes the flag's truth value (3.11 read it as a C long).
     const block = pyTruthy(flag)
@@ -352,18 +489,34 @@ export class SocketImpl {
     nativeCall('fcntl', () => native.setBlocking(this._fd, block))
   }
 
+  /**
+   * Sets the mode: `null` blocks, `0` never blocks (BlockingIOError instead),
+   * a positive number of seconds waits at most that long for each call
+   * (TimeoutError after it; sendall's covers the whole call).
+   * @throws ValueError `Timeout value out of range` for a negative number.
+   */
   settimeout(value: number | null): void {
     const t = timeoutSeconds(value)
     this._t = t
     nativeCall('fcntl', () => native.setBlocking(this._fd, t < 0))
   }
 
+  /**
+   * Makes the socket listen for connections, with room for `backlog` not yet
+   * accepted ones (default: SOMAXCONN, at most 128; negative counts as 0).
+   */
   listen(backlog?: number): void {
     let n = backlog === undefined ? Math.min(C.SOMAXCONN, 128) : cInt(backlog)
     if (n < 0) n = 0
     nativeCall('listen', () => native.listen(this._fd, n))
   }
 
+  /**
+   * Receives at most `bufsize` bytes (an empty Buffer: the peer closed a
+   * stream). `flags` are `MSG_*` flags such as MSG_PEEK.
+   * @throws ValueError for a negative bufsize; BlockingIOError, TimeoutError
+   * and OSError as for every call.
+   */
   recv(bufsize: number, flags: number = 0): Buffer {
     const size = ssize(bufsize)
     const fl = cInt(flags)
@@ -383,7 +536,11 @@ export class SocketImpl {
     return shrink(buf, n)
   }
 
-  recvfrom(bufsize: number, flags: number = 0): [Buffer, unknown] {
+  /**
+   * Receives at most `bufsize` bytes and the sender's address: `[data,
+   * address]` (address null where the kernel gives none, as for a stream).
+   */
+  recvfrom(bufsize: number, flags: number = 0): [data: Buffer, address: RecvAddress<F, T, P>] {
     const size = ssize(bufsize)
     const fl = cInt(flags)
     if (size < 0) throw new ValueError('negative buffersize in recvfrom')
@@ -391,10 +548,15 @@ export class SocketImpl {
     const [n, addr] = nativeCall('recvfrom', () =>
       native.recvfromInto(this._fd, buf, size, fl, this._t),
     )
-    return [shrink(buf, n), addr]
+    return [shrink(buf, n), addr as RecvAddress<F, T, P>]
   }
 
-  recv_into(buffer: ArrayBufferView | ArrayBuffer, nbytes: number = 0, flags: number = 0): number {
+  /**
+   * Receives at most `nbytes` bytes (0: the buffer's length) into `buffer`,
+   * written in place; returns the count.
+   * @throws ValueError when `buffer` is smaller than `nbytes`.
+   */
+  recv_into(buffer: BytesLike, nbytes: number = 0, flags: number = 0): number {
     const view = writable(buffer, 'recv_into')
     let n = ssize(nbytes)
     const fl = cInt(flags)
@@ -412,21 +574,30 @@ export class SocketImpl {
     return got
   }
 
+  /** {@link socket.recv_into} that also returns the sender's address: `[nbytes, address]`. */
   recvfrom_into(
-    buffer: ArrayBufferView | ArrayBuffer,
+    buffer: BytesLike,
     nbytes: number = 0,
     flags: number = 0,
-  ): [number, unknown] {
+  ): [nbytes: number, address: RecvAddress<F, T, P>] {
     const view = writable(buffer, 'recvfrom_into')
     let n = ssize(nbytes)
     const fl = cInt(flags)
     if (n < 0) throw new ValueError('negative buffersize in recvfrom_into')
     if (n === 0) n = view.byteLength
     if (n > view.byteLength) throw new ValueError('nbytes is greater than the length of the buffer')
-    return nativeCall('recvfrom', () => native.recvfromInto(this._fd, view, n, fl, this._t))
+    return nativeCall('recvfrom', () => native.recvfromInto(this._fd, view, n, fl, this._t)) as [
+      number,
+      RecvAddress<F, T, P>,
+    ]
   }
 
-  send(data: ArrayBufferView | ArrayBuffer, flags: number = 0): number {
+  /**
+   * Sends `data` on a connected socket; returns the count sent, which may be
+   * less than all of it (see {@link socket.sendall}).
+   * @throws TypeError for a string (encode it first), as in Python.
+   */
+  send(data: BytesLike, flags: number = 0): number {
     const buf = bytesLike(data)
     const fl = cInt(flags)
     let sent: number
@@ -439,15 +610,23 @@ export class SocketImpl {
     return sent
   }
 
-  /** Sends all of `data`; one timeout covers the whole call. */
-  sendall(data: ArrayBufferView | ArrayBuffer, flags: number = 0): void {
+  /**
+   * Sends all of `data`, retrying until done; one timeout covers the whole
+   * call. On an error, how much was sent is unknown.
+   */
+  sendall(data: BytesLike, flags: number = 0): void {
     const buf = bytesLike(data)
     const fl = cInt(flags)
     nativeCall('send', () => native.sendall(this._fd, buf, fl, this._t))
   }
 
-  /** sendto(data, address) or sendto(data, flags, address). */
-  sendto(data: ArrayBufferView | ArrayBuffer, flagsOrAddress: unknown, address?: unknown): number {
+  /**
+   * Sends `data` to `address` (on an unconnected socket): `sendto(data,
+   * address)` or `sendto(data, flags, address)`; returns the count sent.
+   */
+  sendto(data: BytesLike, address: SockAddressInput<F, P>): number
+  sendto(data: BytesLike, flags: number, address: SockAddressInput<F, P>): number
+  sendto(data: BytesLike, flagsOrAddress: unknown, address?: unknown): number {
     const nargs = arguments.length
     if (nargs < 2 || nargs > 3) {
       throw new TypeError(`sendto() takes 2 or 3 arguments (${nargs} given)`)
@@ -465,8 +644,9 @@ export class SocketImpl {
 
   // One cached address for sendto: repeated sends to the same numeric host
   // skip the tuple checks and the encoding.
-  // @internal
+  /** @internal */
   _lastAddr: unknown[] | null = null
+  /** @internal */
   _lastSa: Buffer | null = null
 
   /** @internal The sockaddr bytes for `addr`, cached for repeated numeric targets. */
@@ -485,11 +665,161 @@ export class SocketImpl {
     return sa
   }
 
+  /**
+   * Shuts down one or both directions of a connection: `how` is SHUT_RD,
+   * SHUT_WR or SHUT_RDWR.
+   */
   shutdown(how: number): void {
     const h = clinicInt(how)
     nativeCall('shutdown', () => native.shutdown(this._fd, h))
   }
 
+  /**
+   * Sends the data of `buffers` as one message, with ancillary data items
+   * `[level, type, data]` (such as `[SOL_SOCKET, SCM_RIGHTS, fds]`), to
+   * `address` if given; returns the count of data bytes sent.
+   */
+  sendmsg(
+    buffers: Iterable<BytesLike>,
+    ancdata?: Iterable<AncItemInput>,
+    flags?: number,
+    address?: SockAddressInput<F, P> | null,
+  ): number {
+    // eslint-disable-next-line prefer-rest-params
+    return sendmsg.apply(this as AnySocket, arguments as unknown as Parameters<typeof sendmsg>)
+  }
+
+  /**
+   * Receives up to `vlen` datagrams of at most `bufsize` bytes each in one
+   * syscall (recvmmsg(2)): waits, as the socket's timeout says, for the
+   * first, then takes what is queued. Each is `[data, ancdata, msg_flags,
+   * address]`, as {@link socket.recvmsg} returns. Linux only: absent
+   * elsewhere. Not in Python.
+   */
+  recvmmsg(vlen: number, bufsize: number, ancbufsize?: number, flags?: number): MmsgReceived[] {
+    // eslint-disable-next-line prefer-rest-params
+    return recvmmsg.apply(this as AnySocket, arguments as unknown as Parameters<typeof recvmmsg>)
+  }
+
+  /**
+   * Sends `messages` (each `[buffers, ancdata?, flags?, address?]`, the
+   * arguments of {@link socket.sendmsg}) in as few sendmmsg(2) calls as their
+   * flags allow; returns how many were sent (an error is raised only when
+   * none was). Linux only: absent elsewhere. Not in Python.
+   */
+  sendmmsg(messages: Iterable<MmsgOutgoing>, flags?: number): number {
+    // eslint-disable-next-line prefer-rest-params
+    return sendmmsg.apply(this as AnySocket, arguments as unknown as Parameters<typeof sendmmsg>)
+  }
+
+  /**
+   * Receives one message: at most `bufsize` data bytes and at most
+   * `ancbufsize` bytes of ancillary data (size it with {@link CMSG_SPACE}):
+   * `[data, ancdata, msg_flags, address]`, ancdata a list of `[level, type,
+   * data]` items.
+   */
+  recvmsg(
+    bufsize: number,
+    ancbufsize?: number,
+    flags?: number,
+  ): [data: Buffer, ancdata: AncItem[], msg_flags: number, address: RecvAddress<F, T, P>] {
+    // eslint-disable-next-line prefer-rest-params
+    return recvmsg.apply(this as AnySocket, arguments as unknown as Parameters<typeof recvmsg>) as [
+      Buffer,
+      AncItem[],
+      number,
+      RecvAddress<F, T, P>,
+    ]
+  }
+
+  /**
+   * {@link socket.recvmsg} into `buffers`, filled in order and in place:
+   * `[nbytes, ancdata, msg_flags, address]`.
+   */
+  recvmsg_into(
+    buffers: Iterable<BytesLike>,
+    ancbufsize?: number,
+    flags?: number,
+  ): [nbytes: number, ancdata: AncItem[], msg_flags: number, address: RecvAddress<F, T, P>] {
+    // eslint-disable-next-line prefer-rest-params
+    return recvmsg_into.apply(
+      this as AnySocket,
+      arguments as unknown as Parameters<typeof recvmsg_into>,
+    ) as [number, AncItem[], number, RecvAddress<F, T, P>]
+  }
+
+  /**
+   * AF_ALG: sends `msg` (an iterable of buffers) with the operation
+   * (ALG_OP_ENCRYPT/ALG_OP_DECRYPT), IV and AEAD data length as control
+   * data; returns the count sent.
+   */
+  sendmsg_afalg(msg?: Iterable<BytesLike>, options?: AfalgOptions): number
+  sendmsg_afalg(options: AfalgOptions): number
+  sendmsg_afalg(...args: unknown[]): number {
+    return sendmsgAfalg(this as AnySocket, ...args)
+  }
+
+  /**
+   * Sends `count` bytes (null: to the end) of a file from `offset` with
+   * sendfile(2), moving the file position past what was sent; returns the
+   * count. Stream sockets only (ValueError otherwise).
+   */
+  sendfile(file: SendfileSource, offset?: number, count?: number | null): number {
+    // eslint-disable-next-line prefer-rest-params
+    return sendfile.apply(this as AnySocket, arguments as unknown as Parameters<typeof sendfile>)
+  }
+
+  /** socket.py's argument checks of sendfile(): the file's mode, the socket type, count. */
+  _check_sendfile_params(file: unknown, offset: unknown, count: unknown): void {
+    _check_sendfile_params.call(this as AnySocket, file, offset, count)
+  }
+
+  /** sendfile() through sendfile(2); gives up (socket.py's `_GiveupOnSendfile`) when `file` has no usable fd. */
+  _sendfile_use_sendfile(file: SendfileSource, offset?: number, count?: number | null): number {
+    return _sendfile_use_sendfile.call(this as AnySocket, file, offset, count)
+  }
+
+  /** sendfile() through `file.read()` and send(), for files without a usable fd. */
+  _sendfile_use_send(file: unknown, offset?: number, count?: number | null): number {
+    return _sendfile_use_send.call(this as AnySocket, file, offset, count)
+  }
+
+  /**
+   * A file object over the socket, as Python's `open()` makes them by mode:
+   * `'rb'`, `'wb'`, `'rwb'` a buffered binary file (reads give Buffers);
+   * `'r'` (the default), `'w'`, `'rw'` a text file (reads give strings);
+   * with `buffering` 0 and a binary mode, the raw {@link SocketIO}. The
+   * socket must be in blocking or timeout mode. The fd stays open until the
+   * socket and every such file are closed.
+   */
+  makefile(mode: 'rb' | 'wb' | 'rwb' | 'wrb', buffering: 0): SocketIO
+  makefile(
+    mode: 'rb' | 'wb' | 'rwb' | 'wrb' | 'b',
+    buffering?: number | null,
+    options?: MakefileOptions,
+  ): BufferedSocketFile
+  makefile(mode?: TextMode, buffering?: number | null, options?: MakefileOptions): TextSocketFile
+  makefile(mode: 'rb' | 'wb' | 'rwb' | 'wrb', options: { buffering: 0 }): SocketIO
+  makefile(
+    mode: 'rb' | 'wb' | 'rwb' | 'wrb' | 'b',
+    options?: MakefileOptions & { buffering?: number | null },
+  ): BufferedSocketFile
+  makefile(mode: TextMode, options: MakefileOptions & { buffering?: number | null }): TextSocketFile
+  makefile(options: { mode: 'rb' | 'wb' | 'rwb' | 'wrb'; buffering: 0 }): SocketIO
+  makefile(
+    options: MakefileOptions & {
+      mode: 'rb' | 'wb' | 'rwb' | 'wrb' | 'b'
+      buffering?: number | null
+    },
+  ): BufferedSocketFile
+  makefile(
+    options: MakefileOptions & { mode?: TextMode; buffering?: number | null },
+  ): TextSocketFile
+  makefile(...args: unknown[]): SocketIO | BufferedSocketFile | TextSocketFile {
+    return makefile.apply(this as AnySocket, args)
+  }
+
+  /** Closes the socket: `using s = socket.socket()` (Python's `with`). */
   [Symbol.dispose](): void {
     this.close()
   }
@@ -499,10 +829,14 @@ export class SocketImpl {
     return reprOf(this._held)
   }
 
+  /** What `util.inspect` and `console.log` show: the repr. */
   [inspect.custom](): string {
     return this.toString()
   }
 }
+
+/** The text modes of makefile(). */
+type TextMode = 'r' | 'w' | 'rw' | 'wr'
 
 // Numeric IPv4/IPv6 literals resolve the same way every time.
 const NUMERIC_HOST = /^(?:[0-9.]+|[0-9a-fA-F:.]*:[0-9a-fA-F:.]*)$/
@@ -543,33 +877,132 @@ function alloc(size: number): Buffer {
   return Buffer.allocUnsafe(size)
 }
 
-/** `buf[:n]`, copied when most of a large buffer went unused. */
+/** @internal `buf[:n]`, copied when most of a large buffer went unused. */
 export function shrink(buf: Buffer, n: number): Buffer {
   if (n === buf.length) return buf
   if (buf.length > BUFSIZE_POOLED && n < buf.length >> 1) return Buffer.from(buf.subarray(0, n))
   return buf.subarray(0, n)
 }
 
-/** The public type of a socket object. */
-export type socket = SocketImpl
+/**
+ * The signatures of `socket.socket(family, type, proto, fileno)`, with
+ * Python's keyword arguments as a trailing options object. Family, type and
+ * protocol default to AF_INET, SOCK_STREAM and 0, or with `fileno` to those
+ * of the fd (then the type only knows what is passed).
+ */
+interface SocketSignatures {
+  <
+    F extends number = C.AddressFamily.AF_INET,
+    T extends number = C.SocketKind.SOCK_STREAM,
+    P extends number = number,
+  >(
+    family?: F,
+    type?: T,
+    proto?: P,
+    fileno?: null,
+  ): socket<F, T, P>
+  <F extends number = number, T extends number = number, P extends number = number>(
+    family: F | undefined,
+    type: T | undefined,
+    proto: P | undefined,
+    fileno: number,
+  ): socket<F, T, P>
+  <F extends number = number, T extends number = number, P extends number = number>(
+    options: SocketOptions<F, T, P> & { fileno: number },
+  ): socket<F, T, P>
+  <
+    F extends number = C.AddressFamily.AF_INET,
+    T extends number = C.SocketKind.SOCK_STREAM,
+    P extends number = number,
+  >(
+    options: SocketOptions<F, T, P> & { fileno?: null },
+  ): socket<F, T, P>
+  <F extends number, T extends number = C.SocketKind.SOCK_STREAM, P extends number = number>(
+    family: F,
+    options: Omit<SocketOptions<F, T, P>, 'family'>,
+  ): socket<F, T, P>
+  <F extends number, T extends number, P extends number = number>(
+    family: F,
+    type: T,
+    options: Pick<SocketOptions<F, T, P>, 'proto' | 'fileno'>,
+  ): socket<F, T, P>
+  <F extends number, T extends number, P extends number>(
+    family: F,
+    type: T,
+    proto: P,
+    options: Pick<SocketOptions<F, T, P>, 'fileno'>,
+  ): socket<F, T, P>
+}
 
-/** `socket.socket`: callable with or without `new`. */
-export interface SocketConstructor {
-  new (family?: number, type?: number, proto?: number, fileno?: number | null): socket
-  new (...args: [...unknown[], SocketOptions]): socket
-  (family?: number, type?: number, proto?: number, fileno?: number | null): socket
-  (...args: [...unknown[], SocketOptions]): socket
+/** Makes the call signatures of `S` construct signatures too. */
+type Newable<S> = S & {
+  new <
+    F extends number = C.AddressFamily.AF_INET,
+    T extends number = C.SocketKind.SOCK_STREAM,
+    P extends number = number,
+  >(
+    family?: F,
+    type?: T,
+    proto?: P,
+    fileno?: null,
+  ): socket<F, T, P>
+  new <F extends number = number, T extends number = number, P extends number = number>(
+    family: F | undefined,
+    type: T | undefined,
+    proto: P | undefined,
+    fileno: number,
+  ): socket<F, T, P>
+  new <F extends number = number, T extends number = number, P extends number = number>(
+    options: SocketOptions<F, T, P> & { fileno: number },
+  ): socket<F, T, P>
+  new <
+    F extends number = C.AddressFamily.AF_INET,
+    T extends number = C.SocketKind.SOCK_STREAM,
+    P extends number = number,
+  >(
+    options: SocketOptions<F, T, P> & { fileno?: null },
+  ): socket<F, T, P>
+  new <F extends number, T extends number = C.SocketKind.SOCK_STREAM, P extends number = number>(
+    family: F,
+    options: Omit<SocketOptions<F, T, P>, 'family'>,
+  ): socket<F, T, P>
+  new <F extends number, T extends number, P extends number = number>(
+    family: F,
+    type: T,
+    options: Pick<SocketOptions<F, T, P>, 'proto' | 'fileno'>,
+  ): socket<F, T, P>
+  new <F extends number, T extends number, P extends number>(
+    family: F,
+    type: T,
+    proto: P,
+    options: Pick<SocketOptions<F, T, P>, 'fileno'>,
+  ): socket<F, T, P>
+}
+
+/**
+ * `socket.socket`: the socket class, callable with or without `new`;
+ * `s instanceof socket.socket` holds for every socket object.
+ */
+export interface SocketConstructor extends Newable<SocketSignatures> {
+  /** The prototype of every socket object. */
   readonly prototype: socket
 }
 
-function socketFactory(this: unknown, ...args: unknown[]): socket {
-  return Reflect.construct(SocketImpl, args, new.target ?? SocketImpl) as socket
+// Batching is Linux's: elsewhere the methods are absent, as Python leaves
+// out what the platform lacks.
+if (!mmsgAvailable) {
+  delete (socket.prototype as Partial<socket>).recvmmsg
+  delete (socket.prototype as Partial<socket>).sendmmsg
 }
-socketFactory.prototype = SocketImpl.prototype
+
+function socketFactory(this: unknown, ...args: unknown[]): socket {
+  return Reflect.construct(socket, args, new.target ?? socket) as socket
+}
+socketFactory.prototype = socket.prototype
 Object.defineProperty(socketFactory, 'name', { value: 'socket' })
 
-export const socket = socketFactory as unknown as SocketConstructor
-/** Python's `socket.SocketType`. */
-export const SocketType = socket
-
-export { osError }
+/**
+ * Python's `socket.SocketType`, and the value index.ts exports as
+ * `socket.socket`: the class, callable without `new`.
+ */
+export const SocketType = socketFactory as unknown as SocketConstructor

@@ -6,11 +6,11 @@ import { OSError, TimeoutError, ValueError } from './errors'
 import { DEFAULT_BUFFER_SIZE, UnsupportedOperation, isBlocking } from './io'
 import { objectRepr, pyRepr } from './pytypes'
 import { inspect } from 'node:util'
-import { SocketImpl } from './socket'
+import { socket } from './socket'
 
 /** What a collected SocketIO still owes its socket: one reference. */
 interface Ref {
-  sock: SocketImpl | null
+  sock: socket | null
 }
 
 // A file object collected while open gives back its reference, as CPython's
@@ -24,7 +24,7 @@ const forgotten = new FinalizationRegistry<Ref>((ref) => {
 
 /** The unbuffered raw file over a socket (Python's socket.SocketIO). */
 export class SocketIO {
-  private _sock: SocketImpl | null
+  private _sock: socket | null
   private readonly _mode: string
   private readonly _reading: boolean
   private readonly _writing: boolean
@@ -32,7 +32,7 @@ export class SocketIO {
   private _closed = false
   private readonly _ref: Ref
 
-  constructor(sock: SocketImpl, mode: string) {
+  constructor(sock: socket, mode: string) {
     if (!['r', 'w', 'rw', 'rb', 'wb', 'rwb'].includes(mode)) {
       throw new ValueError(`invalid mode: ${pyRepr(mode)}`)
     }
@@ -45,19 +45,22 @@ export class SocketIO {
     this._writing = mode.includes('w')
   }
 
+  /** Whether the file is closed. */
   get closed(): boolean {
     return this._closed
   }
 
+  /** The mode the file was made with (`'rb'`, `'w'`, ...). */
   get mode(): string {
     return this._mode
   }
 
+  /** The socket's fd (Python's file `name`), or -1 once closed. */
   get name(): number {
     return this._closed ? -1 : this.fileno()
   }
 
-  private _checkClosed(): SocketImpl {
+  private _checkClosed(): socket {
     if (this._closed || this._sock === null) throw new ValueError('I/O operation on closed file.')
     return this._sock
   }
@@ -89,6 +92,7 @@ export class SocketIO {
     return got === n ? buf : Buffer.from(buf.subarray(0, got))
   }
 
+  /** Reads until end of file: all the bytes, or null in non-blocking mode when none are ready. */
   readall(): Buffer | null {
     const chunks: Buffer[] = []
     for (;;) {
@@ -116,34 +120,41 @@ export class SocketIO {
     }
   }
 
+  /** Whether the file was opened for reading. */
   readable(): boolean {
     if (this._closed) throw new ValueError('I/O operation on closed socket.')
     return this._reading
   }
 
+  /** Whether the file was opened for writing. */
   writable(): boolean {
     if (this._closed) throw new ValueError('I/O operation on closed socket.')
     return this._writing
   }
 
+  /** False: a socket has no position. */
   seekable(): boolean {
     if (this._closed) throw new ValueError('I/O operation on closed socket.')
     return false
   }
 
+  /** The socket's fd. */
   fileno(): number {
     return this._checkClosed().fileno()
   }
 
+  /** Does nothing: a raw file has no buffer. */
   flush(): void {
     this._checkClosed()
   }
 
+  /** False: a socket is no terminal. */
   isatty(): boolean {
     this._checkClosed()
     return false
   }
 
+  /** Reads one line, up to and including `\n` (at most `size` bytes if given). */
   readline(size: number = -1): Buffer {
     const limit = size === null ? -1 : index(size)
     const out: number[] = []
@@ -156,6 +167,7 @@ export class SocketIO {
     return Buffer.from(out)
   }
 
+  /** Closes the file; the socket closes its fd once it and every file object are closed. */
   close(): void {
     if (this._closed) return
     this._closed = true
@@ -166,6 +178,7 @@ export class SocketIO {
     if (sock !== null) decref(sock)
   }
 
+  /** The lines, one by one, until end of file (`for (const line of f)`). */
   *[Symbol.iterator](): Iterator<Buffer> {
     for (;;) {
       const line = this.readline()
@@ -174,6 +187,7 @@ export class SocketIO {
     }
   }
 
+  /** Closes the file: `using f = s.makefile()`. */
   [Symbol.dispose](): void {
     this.close()
   }
@@ -183,12 +197,13 @@ export class SocketIO {
     return objectRepr(this, 'socket.SocketIO')
   }
 
+  /** What `util.inspect` shows: Python's repr. */
   [inspect.custom](): string {
     return this.toString()
   }
 }
 
 /** socket._decref_socketios: the last file object closes a closed socket. */
-function decref(sock: SocketImpl): void {
+function decref(sock: socket): void {
   sock._decref_socketios()
 }

@@ -22,7 +22,7 @@ import { Duplex, type DuplexOptions } from 'node:stream'
 import { constants as osConstants } from 'node:os'
 
 import { OSError, ValueError, osError } from './errors'
-import { SocketImpl, type socket } from './socket'
+import { socket } from './socket'
 import * as C from './constants'
 import { READ, WRITE, waiterFor, update } from './loop/waiter'
 import { checkSocket, run } from './loop/run'
@@ -64,10 +64,10 @@ const BURST = 16
 const COPY_BELOW = 4
 
 // The socket a stream was made for: one stream per socket.
-const streams = new WeakMap<SocketImpl, Duplex>()
+const streams = new WeakMap<socket, Duplex>()
 
 /** @internal Marks `sock` as owned by `stream` (ValueError if taken already). */
-export function claim(sock: SocketImpl, stream: Duplex): void {
+export function claim(sock: socket, stream: Duplex): void {
   const other = streams.get(sock)
   if (other !== undefined && !other.destroyed) {
     throw new ValueError('the socket already has an open stream')
@@ -76,7 +76,7 @@ export function claim(sock: SocketImpl, stream: Duplex): void {
 }
 
 /** @internal Lets go of `sock` (the stream is destroyed). */
-export function unclaim(sock: SocketImpl, stream: Duplex): void {
+export function unclaim(sock: socket, stream: Duplex): void {
   if (streams.get(sock) === stream) streams.delete(sock)
 }
 
@@ -128,6 +128,16 @@ export function checkStreamOptions<T extends object>(opts: unknown): T {
   if (opts === undefined || opts === null) return {} as T
   if (typeof opts !== 'object') throw new TypeError('options must be an object')
   return opts as T
+}
+
+/** What {@link SocketStream.address} returns for an INET socket, as net's AddressInfo. */
+export interface LocalAddressInfo {
+  /** The local host address. */
+  address: string
+  /** `'IPv4'` or `'IPv6'`. */
+  family: string
+  /** The local port. */
+  port: number
 }
 
 /**
@@ -210,7 +220,7 @@ export class SocketStream extends Duplex {
   }
 
   /** `{ address, family, port }` of this end, as net.Socket.address(); `{}` for other families. */
-  address(): { address: string; family: string; port: number } | Record<string, never> {
+  address(): LocalAddressInfo | Record<string, never> {
     const [address, port] = this.localName()
     if (address === undefined || port === undefined) return {}
     return { address, family: this.sock.family === C.AF_INET6 ? 'IPv6' : 'IPv4', port }
@@ -232,6 +242,7 @@ export class SocketStream extends Duplex {
     return this.local ?? [undefined, undefined]
   }
 
+  /** @internal Node's stream hook. */
   override _read(): void {
     if (this.reading) return
     this.reading = true
@@ -279,10 +290,12 @@ export class SocketStream extends Duplex {
     this.push(chunk)
   }
 
+  /** @internal Node's stream hook. */
   override _write(chunk: Buffer, _encoding: BufferEncoding, cb: (e?: Error | null) => void): void {
     this.send(chunk, cb)
   }
 
+  /** @internal Node's stream hook. */
   override _writev(
     chunks: Array<{ chunk: Buffer; encoding: BufferEncoding }>,
     cb: (e?: Error | null) => void,
@@ -312,6 +325,7 @@ export class SocketStream extends Duplex {
   }
 
   // end(): the peer reads end of stream, and this side can still read.
+  /** @internal Node's stream hook. */
   override _final(cb: (e?: Error | null) => void): void {
     try {
       this.sock.shutdown(C.SHUT_WR)
@@ -322,6 +336,7 @@ export class SocketStream extends Duplex {
     cb()
   }
 
+  /** @internal Node's stream hook. */
   override _destroy(err: Error | null, cb: (e?: Error | null) => void): void {
     this.abort.abort()
     if (this.idleTimer !== undefined) clearTimeout(this.idleTimer)

@@ -53,9 +53,13 @@ function strOrNone(v: unknown, name: string): string | null {
 
 /** A text file over a buffered socket file (Python's io.TextIOWrapper). */
 export class TextSocketFile {
+  /** The binary buffered file under the text layer. */
   readonly buffer: BufferedSocketFile
+  /** The text encoding (`'utf-8'` by default). */
   readonly encoding: string
+  /** How encoding errors are handled (`'strict'` by default). */
   readonly errors: string
+  /** The mode the file was made with (`'rb'`, `'w'`, ...). */
   mode: string
   private readonly _enc: BufferEncoding
   private _decoder: TextDecoder | null = null
@@ -165,10 +169,12 @@ export class TextSocketFile {
     return Buffer.from(out, this._enc)
   }
 
+  /** Whether the file is closed. */
   get closed(): boolean {
     return this.buffer.closed
   }
 
+  /** The socket's fd (Python's file `name`), or -1 once closed. */
   get name(): number {
     return this.buffer.name
   }
@@ -206,6 +212,7 @@ export class TextSocketFile {
     if (!this.buffer.readable()) throw new UnsupportedOperation('not readable')
   }
 
+  /** Reads `size` characters, fewer at end of file (all until end of file when -1 or null). */
   read(size: number | null = -1): string {
     this._checkReadable()
     const n = size === null ? -1 : index(size)
@@ -244,6 +251,7 @@ export class TextSocketFile {
     return [r.index, r[0].length]
   }
 
+  /** Reads one line, up to and including its line ending (at most `size` characters if given). */
   readline(size: number | null = -1): string {
     this._checkReadable()
     const limit = size === null ? -1 : index(size)
@@ -267,6 +275,7 @@ export class TextSocketFile {
     return line
   }
 
+  /** Reads lines until end of file (or until their total passes `hint`). */
   readlines(hint: number | null = -1): string[] {
     const h = hint === null ? -1 : index(hint)
     const lines: string[] = []
@@ -279,6 +288,7 @@ export class TextSocketFile {
     return lines
   }
 
+  /** Encodes `s` (translating `\n` as `newline` says) and buffers it; returns its length. */
   write(s: string): number {
     this._checkClosed()
     if (typeof s !== 'string') {
@@ -293,35 +303,43 @@ export class TextSocketFile {
     return codePoints(s)
   }
 
+  /** Sends what is buffered. */
   flush(): void {
     this._checkClosed()
     this.buffer.flush()
   }
 
+  /** Whether the file was opened for reading. */
   readable(): boolean {
     return this.buffer.readable()
   }
 
+  /** Whether the file was opened for writing. */
   writable(): boolean {
     return this.buffer.writable()
   }
 
+  /** False: a socket has no position. */
   seekable(): boolean {
     return false
   }
 
+  /** The socket's fd. */
   fileno(): number {
     return this.buffer.fileno()
   }
 
+  /** False: a socket is no terminal. */
   isatty(): boolean {
     return false
   }
 
+  /** Flushes, then closes the file and the files under it. */
   close(): void {
     this.buffer.close()
   }
 
+  /** The lines, one by one, until end of file (`for (const line of f)`). */
   *[Symbol.iterator](): Iterator<string> {
     for (;;) {
       const line = this.readline()
@@ -336,10 +354,12 @@ export class TextSocketFile {
     return `<_io.TextIOWrapper${name} mode=${pyRepr(this.mode)} encoding=${pyRepr(this.encoding)}>`
   }
 
+  /** What `util.inspect` shows: Python's repr. */
   [inspect.custom](): string {
     return this.toString()
   }
 
+  /** Closes the file: `using f = s.makefile()`. */
   [Symbol.dispose](): void {
     this.close()
   }

@@ -51,10 +51,15 @@ function codePoints(s: string): number[] {
  * outside the BMP counts once, not as two UTF-16 units).
  */
 export class UnicodeEncodeError extends UnicodeError {
+  /** The codec's name (`'utf-8'`, `'idna'`). */
   declare encoding: string
+  /** What was being encoded. */
   declare object: string
+  /** Where the offending part starts (code points). */
   declare start: number
+  /** Where the offending part ends (exclusive). */
   declare end: number
+  /** Why it failed (`'surrogates not allowed'`). */
   declare reason: string
 
   constructor(encoding: string, object: string, start: number, end: number, reason: string) {
@@ -78,10 +83,15 @@ Object.defineProperty(UnicodeEncodeError.prototype, 'name', {
 
 /** Python's UnicodeDecodeError(encoding, object, start, end, reason); `object` is bytes. */
 export class UnicodeDecodeError extends UnicodeError {
+  /** The codec's name (`'utf-8'`, `'idna'`). */
   declare encoding: string
+  /** What was being decoded. */
   declare object: Buffer
+  /** Where the offending part starts (bytes). */
   declare start: number
+  /** Where the offending part ends (exclusive). */
   declare end: number
+  /** Why it failed (`'surrogates not allowed'`). */
   declare reason: string
 
   constructor(encoding: string, object: Uint8Array, start: number, end: number, reason: string) {

@@ -3,12 +3,13 @@
 import { bytesLike, cInt } from '../args'
 import { OverflowError, ValueError } from '../errors'
 import { pyTypeName } from '../pytypes'
-import { SocketImpl, nativeCall } from '../socket'
+import { socket, nativeCall } from '../socket'
 import native = require('../native')
 import { count, str, tupleFor, uMask, withSemi } from './pyargs'
 
 const ALG_SEMI = 'AF_ALG address must be a tuple (type, name[, feat[, mask]])'
 
+/** @internal */
 export function encodeAlg(addr: unknown, caller: string): Buffer {
   const t = tupleFor(addr, `${caller}():`, 'AF_ALG')
   const [type, name, feat, mask] = withSemi(ALG_SEMI, () => {
@@ -28,9 +29,13 @@ export function encodeAlg(addr: unknown, caller: string): Buffer {
 
 /** The keyword arguments of sendmsg_afalg. */
 export interface AfalgOptions {
+  /** The operation, ALG_OP_ENCRYPT or ALG_OP_DECRYPT (required). */
   op?: number | bigint | boolean
+  /** The initialization vector of a cipher. */
   iv?: ArrayBufferView | ArrayBuffer
+  /** For AEAD ciphers, the length of the associated data at the start of the message. */
   assoclen?: number | bigint | boolean
+  /** `MSG_*` flags for the sendmsg call. */
   flags?: number
 }
 
@@ -66,7 +71,8 @@ function splitArgs(args: unknown[]): [unknown[], Record<string, unknown>] {
 }
 
 /** sendmsg_afalg([msg,] {op, iv, assoclen, flags}): bytes sent. */
-export function sendmsgAfalg(sock: SocketImpl, ...args: unknown[]): number {
+/** @internal */
+export function sendmsgAfalg(sock: socket, ...args: unknown[]): number {
   const [positional, kw] = splitArgs(args)
   let n = positional.length
   while (n > 0 && positional[n - 1] === undefined) n--

@@ -8,8 +8,9 @@ import * as C from '../constants'
 import native = require('../native')
 import { cint, count, mustBeTuple, str } from './pyargs'
 
-/** BlueZ's "any" and "local" addresses, exported as Python does. */
+/** BlueZ's "any" Bluetooth address, `'00:00:00:00:00:00'` (Python's `socket.BDADDR_ANY`). */
 export const BDADDR_ANY = '00:00:00:00:00:00'
+/** BlueZ's "local" Bluetooth address, `'00:00:00:FF:FF:FF'` (Python's `socket.BDADDR_LOCAL`). */
 export const BDADDR_LOCAL = '00:00:00:FF:FF:FF'
 
 const HEX_FIELD = /^[ \t\n\v\f\r]*([+-]?)(?:0[xX](?=[0-9a-fA-F]))?([0-9a-fA-F]+)/
@@ -18,6 +19,7 @@ const HEX_FIELD = /^[ \t\n\v\f\r]*([+-]?)(?:0[xX](?=[0-9a-fA-F]))?([0-9a-fA-F]+)
  * CPython's setbdaddr: sscanf("%X:%X:%X:%X:%X:%X%c") must read exactly six
  * fields, each below 256. Returns the octets in text order.
  */
+/** @internal */
 export function parseBdaddr(text: string): Buffer {
   const octets: number[] = []
   let rest = text
@@ -45,6 +47,7 @@ function cString(b: Uint8Array): string {
   return Buffer.from(end < 0 ? b : b.subarray(0, end)).toString('latin1')
 }
 
+/** @internal */
 export function encodeBluetooth(addr: unknown, caller: string, sock?: AddressContext): Buffer {
   const proto = sock ? sock.proto : -1
   const wrong = (): OSError => new OSError(`${caller}(): wrong format`)

@@ -3,13 +3,11 @@
 // the platform lacks (no constant) are left out, as in Python.
 import { registerFamily, encodeInet } from '../address'
 import * as C from '../constants'
-import { SocketImpl } from '../socket'
 import { encodeNetlink, encodePacket } from './link'
 import { encodeCan } from './can'
-import { encodeAlg, sendmsgAfalg, AfalgOptions } from './alg'
+import { encodeAlg } from './alg'
 import { encodeTipc, encodeQrtr, encodeVsock } from './misc'
 import { encodeBluetooth } from './bluetooth'
-import { vsockGetsockopt, vsockSetsockopt } from './vsock'
 
 export { BDADDR_ANY, BDADDR_LOCAL } from './bluetooth'
 export { get_local_cid } from './vsock'
@@ -30,34 +28,4 @@ const families: Array<[number | undefined, Parameters<typeof registerFamily>[1]]
 ]
 for (const [family, encoder] of families) {
   if (family !== undefined) registerFamily(family, encoder)
-}
-
-declare module '../socket' {
-  interface SocketImpl {
-    /** AF_ALG: sendmsg with the operation, IV and AEAD length as control data. */
-    sendmsg_afalg(msg?: Iterable<ArrayBufferView | ArrayBuffer>, options?: AfalgOptions): number
-    sendmsg_afalg(options: AfalgOptions): number
-    /** On AF_VSOCK sockets every option is a 64-bit integer (a bigint). */
-    getsockopt(level: number, optname: number, buflen?: number): number | Buffer | bigint
-    setsockopt(level: number, optname: number, value: bigint): void
-  }
-}
-
-SocketImpl.prototype.sendmsg_afalg = function (this: SocketImpl, ...args: unknown[]): number {
-  return sendmsgAfalg(this, ...args)
-} as SocketImpl['sendmsg_afalg']
-
-// AF_VSOCK sockets take and give every option as a 64-bit integer
-// (CPython's sock_getsockopt/sock_setsockopt special case).
-if (C.AF_VSOCK !== undefined) {
-  const getsockopt = SocketImpl.prototype.getsockopt
-  const setsockopt = SocketImpl.prototype.setsockopt
-  SocketImpl.prototype.getsockopt = function (this: SocketImpl, ...args: unknown[]) {
-    if (this.family === C.AF_VSOCK) return vsockGetsockopt(this, args[0], args[1], args[2])
-    return (getsockopt as (...a: unknown[]) => number | Buffer).apply(this, args)
-  } as unknown as SocketImpl['getsockopt']
-  SocketImpl.prototype.setsockopt = function (this: SocketImpl, ...args: unknown[]) {
-    if (this.family === C.AF_VSOCK) return vsockSetsockopt(this, args)
-    return (setsockopt as (...a: unknown[]) => void).apply(this, args)
-  } as SocketImpl['setsockopt']
 }

@@ -12,9 +12,11 @@ export class SystemError extends Error {}
 Object.defineProperty(SystemError.prototype, 'name', { value: 'SystemError' })
 
 /** A format mismatch: PyArg_ParseTuple's `;message` replaces it when given. */
+/** @internal */
 export class FormatMismatch extends TypeError {}
 
 /** Python's `isinstance(v, int)` (bool included). */
+/** @internal */
 export function isPyInt(v: unknown): boolean {
   return (
     (typeof v === 'number' && Number.isInteger(v)) ||
@@ -29,24 +31,28 @@ function asBigInt(v: unknown): bigint {
 }
 
 /** `I`, `H`, `B`: `__index__`, then the low `bits` bits (no overflow check). */
+/** @internal */
 export function uMask(v: unknown, bits: number): number {
   if (typeof v === 'number' && Number.isInteger(v) && v >= 0 && v < 2 ** bits) return v
   return Number(BigInt.asUintN(bits, asBigInt(v)))
 }
 
 /** `k`: an int (not merely `__index__`) taken modulo 2**64, then as stored in `bits`. */
+/** @internal */
 export function kMask(v: unknown, argn: number, bits: number, fname = ''): number {
   if (!isPyInt(v)) throw new FormatMismatch(argMsg(argn, 'int', v, fname))
   return Number(BigInt.asUintN(bits, asBigInt(v)))
 }
 
 /** `K`: an int taken modulo 2**64, as a bigint. */
+/** @internal */
 export function KMask(v: unknown, argn: number, fname = ''): bigint {
   if (!isPyInt(v)) throw new FormatMismatch(argMsg(argn, 'int', v, fname))
   return BigInt.asUintN(64, asBigInt(v))
 }
 
 /** `i`: a C int with OverflowError outside its range. */
+/** @internal */
 export function cint(v: unknown): number {
   return cInt(v)
 }
@@ -56,6 +62,7 @@ function argMsg(argn: number, want: string, v: unknown, fname: string): string {
 }
 
 /** `s`: a str, as UTF-8 bytes without NUL. */
+/** @internal */
 export function str(v: unknown, argn: number, fname = ''): Buffer {
   if (typeof v !== 'string') throw new FormatMismatch(argMsg(argn, 'str', v, fname))
   if (v.includes('\0')) throw new ValueError('embedded null character')
@@ -63,11 +70,13 @@ export function str(v: unknown, argn: number, fname = ''): Buffer {
 }
 
 /** `y*`: any bytes-like object. */
+/** @internal */
 export function buffer(v: unknown): Uint8Array {
   return bytesLike(v)
 }
 
 /** `O&` with PyUnicode_FSConverter: str (UTF-8) or bytes, no NUL. */
+/** @internal */
 export function fsPath(v: unknown): Buffer {
   let b: Buffer
   if (typeof v === 'string') b = fsencode(v)
@@ -81,6 +90,7 @@ export function fsPath(v: unknown): Buffer {
  * The count check of PyArg_ParseTuple for `min`..`max` items. `fname` is
  * the `:name` of the format, `semi` its `;message`.
  */
+/** @internal */
 export function count(
   t: unknown[],
   min: number,
@@ -97,6 +107,7 @@ export function count(
 }
 
 /** A tuple format given a non-tuple: CPython's SystemError. */
+/** @internal */
 export function mustBeTuple(v: unknown): unknown[] {
   if (!Array.isArray(v)) {
     throw new SystemError('new style getargs format but argument is not a tuple')
@@ -105,6 +116,7 @@ export function mustBeTuple(v: unknown): unknown[] {
 }
 
 /** Runs the conversions of one format; a mismatch takes the `;message`. */
+/** @internal */
 export function withSemi<T>(semi: string, f: () => T): T {
   try {
     return f()
@@ -115,6 +127,7 @@ export function withSemi<T>(semi: string, f: () => T): T {
 }
 
 /** Replaces any OverflowError by `message` (AF_PACKET's "out of range"). */
+/** @internal */
 export function overflowAs<T>(message: string, f: () => T): T {
   try {
     return f()
@@ -125,6 +138,7 @@ export function overflowAs<T>(message: string, f: () => T): T {
 }
 
 /** The `%s(): X address must be tuple, not T` check (or its getsockaddrarg form). */
+/** @internal */
 export function tupleFor(addr: unknown, prefix: string, name: string): unknown[] {
   if (!Array.isArray(addr)) {
     throw new TypeError(`${prefix} ${name} address must be tuple, not ${pyTypeName(addr)}`)

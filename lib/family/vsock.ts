@@ -3,12 +3,13 @@
 // refuses buffer forms, and the local CID from /dev/vsock.
 import { OSError } from '../errors'
 import { pyTypeName } from '../pytypes'
-import { SocketImpl, nativeCall } from '../socket'
+import { socket, nativeCall } from '../socket'
 import native = require('../native')
 import { cint, isPyInt } from './pyargs'
 
+/** @internal */
 export function vsockGetsockopt(
-  sock: SocketImpl,
+  sock: socket,
   level: unknown,
   optname: unknown,
   buflen?: unknown,
@@ -21,7 +22,8 @@ export function vsockGetsockopt(
   return nativeCall('getsockopt', () => native.getsockoptU64(sock._fd, lv, name))
 }
 
-export function vsockSetsockopt(sock: SocketImpl, args: unknown[]): void {
+/** @internal */
+export function vsockSetsockopt(sock: socket, args: unknown[]): void {
   let n = args.length
   while (n > 0 && args[n - 1] === undefined) n--
   if (n !== 3) throw new TypeError(`setsockopt() takes exactly 3 arguments (${n} given)`)

@@ -1,7 +1,7 @@
 // The non-blocking attempts that both the Promise API (lib/loop.ts) and the
 // streams (lib/stream.ts, lib/messages.ts, lib/serve.ts) run.
 import { osError } from '../errors'
-import { SocketImpl, type socket } from '../socket'
+import { socket } from '../socket'
 import * as C from '../constants'
 import native = require('../native')
 import { AGAIN, Op, empty, readState, EINTR } from './waiter'
@@ -10,7 +10,7 @@ import { wouldBlock } from './run'
 /** Receives into `view`; the count, 0 at end of stream (`sock.recv_into`). */
 export class RecvIntoOp extends Op<number> {
   constructor(
-    sock: SocketImpl,
+    sock: socket,
     readonly view: Uint8Array,
   ) {
     super(sock)
@@ -34,7 +34,7 @@ export class RecvIntoOp extends Op<number> {
 export class SendallOp extends Op<void> {
   sent = 0
   constructor(
-    sock: SocketImpl,
+    sock: socket,
     readonly buf: Uint8Array,
   ) {
     super(sock)
@@ -65,9 +65,9 @@ export class AcceptOp extends Op<[socket, unknown]> {
 }
 
 /** A socket object for an accepted fd, as `sock.accept()` makes it. */
-function adopt(listener: SocketImpl, fd: number): socket {
+function adopt(listener: socket, fd: number): socket {
   try {
-    return new SocketImpl(listener.family, listener.type, listener.proto, fd) as socket
+    return new socket(listener.family, listener.type, listener.proto, fd) as socket
   } catch (e) {
     native.close(fd)
     throw e

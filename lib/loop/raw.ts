@@ -48,7 +48,7 @@ function removeCallback(dir: Dir, fileobj: unknown): boolean {
 
 /** Calls `callback(...args)` whenever `fd` is readable, until remove_reader(fd). */
 export function add_reader(
-  fd: unknown,
+  fd: number | { fileno(): number },
   callback: (...args: any[]) => unknown,
   ...args: unknown[]
 ): void {
@@ -56,13 +56,13 @@ export function add_reader(
 }
 
 /** Stops watching `fd` for reading; true if it was watched. */
-export function remove_reader(fd: unknown): boolean {
+export function remove_reader(fd: number | { fileno(): number }): boolean {
   return removeCallback(READ, fd)
 }
 
 /** Calls `callback(...args)` whenever `fd` is writable, until remove_writer(fd). */
 export function add_writer(
-  fd: unknown,
+  fd: number | { fileno(): number },
   callback: (...args: any[]) => unknown,
   ...args: unknown[]
 ): void {
@@ -70,6 +70,6 @@ export function add_writer(
 }
 
 /** Stops watching `fd` for writing; true if it was watched. */
-export function remove_writer(fd: unknown): boolean {
+export function remove_writer(fd: number | { fileno(): number }): boolean {
   return removeCallback(WRITE, fd)
 }

@@ -2,7 +2,7 @@
 // with the socket's timeout and the caller's AbortSignal.
 import { TimeoutError, osError } from '../errors'
 import { argTypeName } from '../pytypes'
-import { SocketImpl, type socket } from '../socket'
+import { socket } from '../socket'
 import {
   LoopOptions,
   AGAIN,
@@ -26,8 +26,8 @@ import {
 // ---------------------------------------------------------------------------
 // Running one call.
 
-export function checkSocket(sock: unknown, fn: string): SocketImpl {
-  if (!(sock instanceof SocketImpl)) {
+export function checkSocket(sock: unknown, fn: string): socket {
+  if (!(sock instanceof socket)) {
     throw new TypeError(`${fn}() argument 'sock' must be a socket, not ${argTypeName(sock)}`)
   }
   return sock
@@ -88,7 +88,7 @@ export function run<T>(
 
 /** `run` with a function as the attempt. */
 export function runFn<T>(
-  sock: SocketImpl,
+  sock: socket,
   dir: Dir,
   signal: AbortSignal | undefined,
   fn: Step<T>,

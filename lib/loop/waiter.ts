@@ -3,7 +3,7 @@
 // handles or the reactor thread).
 import { constants as osConstants } from 'node:os'
 import { fromNative, osError } from '../errors'
-import { SocketImpl, nativeCall, releaseHooks, type socket } from '../socket'
+import { socket, nativeCall, releaseHooks } from '../socket'
 import native = require('../native')
 
 export const { EAGAIN, EWOULDBLOCK, EINTR, EINPROGRESS, EALREADY, EBADF, ENOSYS, EINVAL } =
@@ -13,11 +13,7 @@ export const PANICKED = -(2 ** 31)
 export const SCRATCH_SIZE = 64 * 1024
 export const scratch = Buffer.allocUnsafeSlow(SCRATCH_SIZE)
 
-/** Options every Promise function takes last. */
-export interface LoopOptions {
-  /** Aborting rejects the call with the signal's reason; the socket stays usable. */
-  signal?: AbortSignal
-}
+export type { LoopOptions } from './options'
 
 /** What one non-blocking attempt returns when the call would block. */
 export const AGAIN: unique symbol = Symbol('again')
@@ -97,7 +93,7 @@ export abstract class Op<T = unknown> {
   signal: AbortSignal | undefined = undefined
   timer: ReturnType<typeof setTimeout> | undefined = undefined
   onAbort: (() => void) | undefined = undefined
-  constructor(readonly sock: SocketImpl) {}
+  constructor(readonly sock: socket) {}
 
   /** One non-blocking attempt: the result, AGAIN, or a thrown error. */
   abstract step(): T | typeof AGAIN
@@ -133,7 +129,7 @@ export abstract class Op<T = unknown> {
 
 export class FnOp<T> extends Op<T> {
   constructor(
-    sock: SocketImpl,
+    sock: socket,
     readonly fn: Step<T>,
   ) {
     super(sock)
