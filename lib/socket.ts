@@ -28,14 +28,15 @@ import native = require('./native')
 let defaultTimeout = -1
 
 /**
- * Called with an fd just before close(), detach() or the finaliser gives it
- * up (`lib/loop.ts` stops polling it there and rejects what waits on it).
+ * Called with an fd just before close(), detach(), the module's close(fd)
+ * or the finaliser gives it up (`lib/loop.ts` stops polling it there and
+ * rejects what waits on it).
  */
 export const releaseHooks: Array<(fd: number) => void> = []
 
-function runReleaseHooks(fd: number): void {
+/** Runs the release hooks for `fd`, which is about to be closed or detached. */
+export function runReleaseHooks(fd: number): void {
   for (const hook of releaseHooks) hook(fd)
-  native.disownFd(fd)
 }
 
 /** The module default timeout for new sockets: seconds, or null for none. */
@@ -54,15 +55,19 @@ interface Held {
   family: number
   type: number
   proto: number
+  /** The ownership registry's token for this object's take of `fd` (crates/node owned.rs). */
+  token: number
 }
 
-// A socket collected while open: close its fd and warn, as CPython's
-// socket finaliser does with ResourceWarning.
+// A socket collected while open: warn, as CPython's socket finaliser does
+// with ResourceWarning, and close its fd unless another live socket object
+// owns it or the number was closed behind this one's back and reused.
 const unclosed = new FinalizationRegistry<Held>((held) => {
   if (held.fd < 0) return
+  process.emitWarning(`unclosed ${reprOf(held)}`, 'ResourceWarning')
+  if (!native.claimFd(held.fd, held.token)) return
   try {
     runReleaseHooks(held.fd)
-    process.emitWarning(`unclosed ${reprOf(held)}`, 'ResourceWarning')
   } finally {
     try {
       native.close(held.fd)
@@ -140,7 +145,7 @@ export class SocketImpl {
     this._family = family
     this._type = native.plainType(type)
     this._proto = proto
-    this._held = { fd, family, type: this._type, proto }
+    this._held = { fd, family, type: this._type, proto, token: 0 }
     if (type & native.nonblockFlag()) {
       this._t = 0
     } else {
@@ -156,7 +161,7 @@ export class SocketImpl {
     }
     unclosed.register(this, this._held, this._held)
     // Closed by the addon if this thread's environment goes away first.
-    native.ownFd(fd)
+    this._held.token = native.ownFd(fd)
   }
 
   /** The address family (`AF_INET`, ...). */
@@ -235,6 +240,7 @@ export class SocketImpl {
     this._held.fd = -1
     unclosed.unregister(this._held)
     runReleaseHooks(fd)
+    native.disownFd(fd, this._held.token, true)
     nativeCall('close', () => native.close(fd))
   }
 
@@ -244,7 +250,10 @@ export class SocketImpl {
     const fd = this._held.fd
     this._held.fd = -1
     unclosed.unregister(this._held)
-    if (fd >= 0) runReleaseHooks(fd)
+    if (fd >= 0) {
+      runReleaseHooks(fd)
+      native.disownFd(fd, this._held.token, false)
+    }
     return fd
   }
 

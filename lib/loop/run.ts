@@ -1,6 +1,6 @@
 // Running one socket.loop call: the fast non-blocking attempt, then a wait
 // with the socket's timeout and the caller's AbortSignal.
-import { TimeoutError, osError } from '../errors'
+import { TimeoutError, ValueError, osError } from '../errors'
 import { SocketImpl, type socket } from '../socket'
 import {
   LoopOptions,
@@ -12,7 +12,7 @@ import {
   Op,
   FnOp,
   Waiter,
-  waiters,
+  liveWaiter,
   waiterFor,
   update,
   readState,
@@ -21,6 +21,7 @@ import {
   EAGAIN,
   EWOULDBLOCK,
 } from './waiter'
+import { armSweep } from './sweep'
 
 // ---------------------------------------------------------------------------
 // Running one call.
@@ -56,7 +57,7 @@ export function run<T>(op: Op<T>, dir: Dir, signal: AbortSignal | undefined): Pr
   const sock = op.sock
   const fd = sock._fd
   if (fd < 0) return Promise.reject(osError(EBADF))
-  const w = waiters.get(fd)
+  const w = liveWaiter(fd, sock)
   if (w === undefined || (w.queues[dir].empty && (dir === WRITE || w.mayRead))) {
     let r: T | typeof AGAIN
     readState.drained = false
@@ -74,6 +75,7 @@ export function run<T>(op: Op<T>, dir: Dir, signal: AbortSignal | undefined): Pr
   op.reject = captured.reject
   const waiter = w ?? waiterFor(fd)
   waiter.owned = true
+  waiter.owner ??= sock
   if (signal !== undefined) {
     op.signal = signal
     op.onAbort = () => leave(waiter, dir, op as Op, signal.reason)
@@ -82,6 +84,7 @@ export function run<T>(op: Op<T>, dir: Dir, signal: AbortSignal | undefined): Pr
   if (sock._t > 0) armTimeout(waiter, dir, op as Op, sock._t * 1000)
   waiter.queues[dir].push(op as Op)
   update(waiter)
+  armSweep()
   return promise
 }
 
@@ -125,6 +128,21 @@ export function leave(w: Waiter, dir: Dir, op: Op, e: unknown): void {
   // The next call in line may be able to go now.
   if (wasHead === true && !q.empty && !w.dead) drain(w, dir)
   update(w)
+}
+
+/**
+ * Throws unless `view` still covers the `size` bytes a waiting call was
+ * given: its ArrayBuffer may have been transferred, detached or shrunk
+ * while the call waited, and reading 0 bytes from it would look like EOF
+ * (or sending 0 like success).
+ */
+export function stillCovers(view: ArrayBufferView, size: number, fn: string): void {
+  if (view.byteLength < size) {
+    throw new ValueError(
+      `${fn}(): the buffer was detached, transferred or shrunk while the call waited ` +
+        `(${view.byteLength} of ${size} bytes left)`,
+    )
+  }
 }
 
 export function wouldBlock(errno: number): boolean {

@@ -5,11 +5,15 @@ import { constants as osConstants } from 'node:os'
 import { fromNative, osError } from '../errors'
 import { SocketImpl, nativeCall, releaseHooks, type socket } from '../socket'
 import native = require('../native')
+import { active } from './sweep'
 
 export const { EAGAIN, EWOULDBLOCK, EINTR, EINPROGRESS, EALREADY, EBADF, ENOSYS, EINVAL } =
   osConstants.errno
 // The status the native side reports after catching a panic.
 export const PANICKED = -(2 ** 31)
+// The status the native side reports when the fd was closed (or closed and
+// its number reused) behind its back: it has stopped polling it.
+export const CLOSED = PANICKED + 1
 export const SCRATCH_SIZE = 64 * 1024
 export const scratch = Buffer.allocUnsafeSlow(SCRATCH_SIZE)
 
@@ -34,6 +38,8 @@ export type Dir = typeof READ | typeof WRITE
 export interface Readiness {
   watch(fd: number, events: number, keepAlive: boolean): void
   release(fd: number): void
+  /** True when `fd` is watched but no longer refers to the file it was watched for. */
+  stale(fd: number): boolean
 }
 
 export let poller: Readiness | null = null
@@ -205,6 +211,8 @@ export class Waiter {
   idleQueued = false
   /** A socket call used this fd: keep the handle until the socket lets go of it. */
   owned = false
+  /** The socket object whose calls first waited here. */
+  owner: SocketImpl | null = null
   dead = false
   /** Why polling failed, if it did. */
   error: unknown = null
@@ -220,6 +228,21 @@ export function waiterFor(fd: number): Waiter {
     waiters.set(fd, w)
   }
   return w
+}
+
+/**
+ * The waiter of `fd` for `owner` (null: a raw add_reader/add_writer), or
+ * undefined if there is none. A waiter whose fd was closed behind the
+ * poller's back, its number now naming another file, is dropped first
+ * (what waited on it rejects with EBADF). Only asked when the owner may
+ * differ, so a socket's own calls pay nothing.
+ */
+export function liveWaiter(fd: number, owner: SocketImpl | null): Waiter | undefined {
+  const w = waiters.get(fd)
+  if (w === undefined || (owner !== null && w.owner === owner) || poller === null) return w
+  if (!poller.stale(fd)) return w
+  drop(w, osError(EBADF))
+  return undefined
 }
 
 /** Polls for what the queues and callbacks need; releases unused raw fds. */
@@ -324,8 +347,13 @@ export function drain(w: Waiter, dir: Dir): void {
 export function dispatch(fd: number, status: number, events: number): void {
   const w = waiters.get(fd)
   if (w === undefined) return
+  active.add(w)
   if (status === PANICKED) {
     drop(w, new Error('pysocket: internal error while polling (a bug: please report it)'))
+    return
+  }
+  if (status === CLOSED) {
+    drop(w, osError(EBADF))
     return
   }
   if (status < 0) {

@@ -7,6 +7,7 @@ pub mod error;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub mod family;
 mod ffi;
+pub mod fdid;
 pub mod fsname;
 pub mod hostdb;
 #[cfg(any(target_os = "linux", target_os = "android"))]
