@@ -29,6 +29,11 @@ export declare class Poller {
    * closed. Nothing happens for an fd that has no handle.
    */
   release(fd: number): void
+  /**
+   * True when `fd` has a handle but no longer refers to the file it was
+   * opened for (closed, or closed and the number reused).
+   */
+  stale(fd: number): boolean
 }
 
 export declare class ReactorPoller {
@@ -37,6 +42,11 @@ export declare class ReactorPoller {
   watch(fd: number, events: number, keepAlive: boolean): void
   /** Stops polling `fd`. */
   release(fd: number): void
+  /**
+   * True when `fd` is registered but no longer refers to the file it
+   * was registered for (closed, or closed and the number reused).
+   */
+  stale(fd: number): boolean
 }
 
 /** `[newfd, address]`. */
@@ -46,6 +56,13 @@ export declare function accept(fd: number, timeout: number): [number, unknown]
 export declare function algCapacities(): [number, number]
 
 export declare function bind(fd: number, addr: Uint8Array): void
+
+/**
+ * The implicit close of one owner's take (finaliser, teardown): true when
+ * the caller must close `fd` (it was the last owner and the number still
+ * refers to the file taken); otherwise the take is only given up.
+ */
+export declare function claimFd(fd: number, token: number): boolean
 
 export declare function close(fd: number): void
 
@@ -75,8 +92,12 @@ export declare function decodeAddressOn(raw: Uint8Array, fd: number): unknown
 /** `[family, type, proto]` of an fd. */
 export declare function describe(fd: number): [number, number, number]
 
-/** The object closed or detached `fd`: no longer ours to close. */
-export declare function disownFd(fd: number): void
+/**
+ * An owner let go of `fd`: `closed` when it closed the fd (every owner
+ * loses it), else it detached (the others keep it). Token 0 stands for any
+ * owner (the module's `close(fd)`).
+ */
+export declare function disownFd(fd: number, token: number, closed: boolean): void
 
 export declare function dup(fd: number): number
 
@@ -208,8 +229,11 @@ export declare function listen(fd: number, backlog: number): void
 
 export declare function nonblockFlag(): number
 
-/** A socket object of this environment took ownership of `fd`. */
-export declare function ownFd(fd: number): void
+/**
+ * A socket object of this environment took ownership of `fd`; returns the
+ * token that names this take (0 if `fd` is not open).
+ */
+export declare function ownFd(fd: number): number
 
 export declare function packetAddrCapacity(): number
 

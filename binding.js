@@ -840,6 +840,7 @@ module.exports.ReactorPoller = nativeBinding.ReactorPoller
 module.exports.accept = nativeBinding.accept
 module.exports.algCapacities = nativeBinding.algCapacities
 module.exports.bind = nativeBinding.bind
+module.exports.claimFd = nativeBinding.claimFd
 module.exports.close = nativeBinding.close
 module.exports.cmsgLen = nativeBinding.cmsgLen
 module.exports.cmsgSpace = nativeBinding.cmsgSpace

@@ -15,6 +15,7 @@
 // signal's reason. The socket's own mode (`gettimeout()`) never changes.
 import { fstatSync, read as fsRead } from 'node:fs'
 import { isIP } from 'node:net'
+import { isAnyArrayBuffer } from 'node:util/types'
 import { bytesLike, cInt, index, ssize, writable } from './args'
 import { encodeAddress } from './address'
 import { BlockingIOError, OSError, ValueError, osError } from './errors'
@@ -38,7 +39,16 @@ import {
   ENOSYS,
   EINVAL,
 } from './loop/waiter'
-import { checkSocket, checkOptions, run, runFn, leave, wouldBlock, bigBuffer } from './loop/run'
+import {
+  checkSocket,
+  checkOptions,
+  run,
+  runFn,
+  leave,
+  wouldBlock,
+  bigBuffer,
+  stillCovers,
+} from './loop/run'
 import { add_reader, remove_reader, add_writer, remove_writer } from './loop/raw'
 
 // ---------------------------------------------------------------------------
@@ -105,15 +115,19 @@ export function sock_recv_into(
 }
 
 class RecvIntoOp extends Op<number> {
+  /** The size of the buffer when the call was made. */
+  readonly size: number
   constructor(
     sock: SocketImpl,
     readonly view: Uint8Array,
   ) {
     super(sock)
+    this.size = view.byteLength
   }
 
   step(): number | typeof AGAIN {
-    const size = this.view.byteLength
+    const size = this.size
+    stillCovers(this.view, size, 'sock_recv_into')
     for (;;) {
       const n = native.tryRecvInto(this.sock._fd, this.view, size, 0)
       if (n >= 0) {
@@ -173,6 +187,7 @@ export function sock_recvfrom_into(
     const signal = checkOptions(opts)
     const size = n
     return runFn(s, READ, signal, (): [number, unknown] | typeof AGAIN => {
+      stillCovers(view, size, 'sock_recvfrom_into')
       for (;;) {
         const r = native.tryRecvfromInto(s._fd, view, size, 0)
         if (typeof r !== 'number') return r
@@ -203,16 +218,20 @@ export function sock_sendall(
 
 class SendallOp extends Op<void> {
   sent = 0
+  /** The size of the data when the call was made: all of it is sent, or the call fails. */
+  readonly total: number
   constructor(
     sock: SocketImpl,
     readonly buf: Uint8Array,
   ) {
     super(sock)
+    this.total = buf.byteLength
   }
 
   step(): void | typeof AGAIN {
     const buf = this.buf
-    while (this.sent < buf.length) {
+    stillCovers(buf, this.total, 'sock_sendall')
+    while (this.sent < this.total) {
       const n = native.trySend(this.sock._fd, buf, this.sent, 0)
       if (n >= 0) this.sent += n
       else if (wouldBlock(-n)) return AGAIN
@@ -234,7 +253,9 @@ export function sock_sendto(
     const buf = bytesLike(data)
     const sa = s._sockaddrFor(address)
     const signal = checkOptions(opts)
+    const size = buf.byteLength
     return runFn(s, WRITE, signal, () => {
+      stillCovers(buf, size, 'sock_sendto')
       for (;;) {
         const n = native.trySendto(s._fd, buf, 0, sa)
         if (n >= 0) return n
@@ -541,17 +562,42 @@ export function sock_sendmsg(
     const sendmsg = method(s, 'sendmsg')
     const fl = cInt(flags) | C.MSG_DONTWAIT
     const signal = checkOptions(opts)
-    const anc = ancdata
-    return runFn(s, WRITE, signal, () =>
-      attemptSync(s, () =>
+    // Every attempt must see the same arguments: an iterable that can be
+    // read once (a generator) is read here, once.
+    const bufs = once(buffers)
+    const anc = once(ancdata)
+    const sizes = Array.isArray(bufs) ? bufs.map(byteLengthOf) : null
+    return runFn(s, WRITE, signal, () => {
+      if (sizes !== null) {
+        const views = bufs as unknown[]
+        for (let i = 0; i < sizes.length; i++) {
+          if (sizes[i] >= 0) stillCovers(views[i] as ArrayBuffer, sizes[i], 'sock_sendmsg')
+        }
+      }
+      return attemptSync(s, () =>
         address === undefined
-          ? sendmsg.call(s, buffers, anc, fl)
-          : sendmsg.call(s, buffers, anc, fl, address),
-      ),
-    )
+          ? sendmsg.call(s, bufs, anc, fl)
+          : sendmsg.call(s, bufs, anc, fl, address),
+      )
+    })
   } catch (e) {
     return Promise.reject(e)
   }
+}
+
+/**
+ * `v` as an array if it is an iterable object other than an array or a
+ * buffer (whose contents sendmsg reads itself); anything else unchanged,
+ * for sendmsg to judge.
+ */
+function once(v: unknown): unknown {
+  if (!isIterable(v) || Array.isArray(v) || ArrayBuffer.isView(v)) return v
+  return Array.from(v as Iterable<unknown>)
+}
+
+/** The byte length of a buffer argument, -1 for anything else. */
+function byteLengthOf(v: unknown): number {
+  return ArrayBuffer.isView(v) || isAnyArrayBuffer(v) ? v.byteLength : -1
 }
 
 function isIterable(v: unknown): boolean {

@@ -136,7 +136,7 @@ export function leave(w: Waiter, dir: Dir, op: Op, e: unknown): void {
  * while the call waited, and reading 0 bytes from it would look like EOF
  * (or sending 0 like success).
  */
-export function stillCovers(view: ArrayBufferView, size: number, fn: string): void {
+export function stillCovers(view: { byteLength: number }, size: number, fn: string): void {
   if (view.byteLength < size) {
     throw new ValueError(
       `${fn}(): the buffer was detached, transferred or shrunk while the call waited ` +

@@ -111,12 +111,17 @@ mod imp {
         /// poll(2) said POLLNVAL: the fd was closed behind our back. It is
         /// never polled again (poll would report it at once, forever).
         closed: bool,
+        /// Which registration of `fd` this is: an event still queued for an
+        /// earlier one (whose number was closed and reused) is not delivered.
+        serial: u64,
     }
 
     #[derive(Default)]
     struct State {
         fds: HashMap<i32, Reg>,
         stop: bool,
+        /// The serial of the last registration made.
+        serial: u64,
     }
 
     pub struct Inner {
@@ -137,6 +142,7 @@ mod imp {
 
     struct Event {
         inner: *const Inner,
+        serial: u64,
         fd: i32,
         status: i32,
         events: i32,
@@ -294,6 +300,7 @@ mod imp {
                 reg.armed = false;
                 let ev = Box::into_raw(Box::new(Event {
                     inner: inner as *const Inner,
+                    serial: reg.serial,
                     fd: p.fd,
                     status,
                     events: events & reg.events,
@@ -326,6 +333,14 @@ mod imp {
                 return;
             }
             let inner = &*ev.inner;
+            let current = matches!(
+                inner.state.lock().unwrap().fds.get(&ev.fd),
+                Some(reg) if reg.serial == ev.serial
+            );
+            if !current {
+                // For a registration released since: not this one's news.
+                return;
+            }
             let r = catch_unwind(AssertUnwindSafe(|| {
                 crate::dispatch::dispatch(env, func, inner.async_ctx, ev.fd, ev.status, ev.events)
             }));
@@ -357,6 +372,9 @@ mod imp {
         {
             let mut st = inner.state.lock().unwrap();
             let events = events & (READABLE | WRITABLE);
+            // Numbers are cheap: one per call, used by a new registration.
+            let serial = st.serial + 1;
+            st.serial = serial;
             let reg = match st.fds.entry(fd) {
                 std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
                 std::collections::hash_map::Entry::Vacant(v) => {
@@ -367,12 +385,14 @@ mod imp {
                     // fd, or one epoll cannot wait on (regular files), which
                     // poll(2) would report ready forever.
                     fdid::pollable(fd).map_err(os)?;
+                    let id = fdid::file_id(fd).map_err(os)?;
                     v.insert(Reg {
                         events: 0,
                         keep_alive: false,
                         armed: true,
-                        id: fdid::file_id(fd).map_err(os)?,
+                        id,
                         closed: false,
+                        serial,
                     })
                 }
             };
