@@ -60,13 +60,17 @@ function removeCallback(dir: Dir, fileobj: unknown): boolean {
   try {
     fd = watchFd(fileobj)
   } catch (e) {
-    // A closed socket: its registration is found by the object.
-    if (known === undefined || known[dir] < 0) throw e
-    fd = known[dir]
+    // A closed socket: its registration is found by the object while
+    // either direction is registered (selectors' _fileobj_lookup).
+    if (known === undefined || (known[READ] < 0 && known[WRITE] < 0)) throw e
+    fd = known[dir] >= 0 ? known[dir] : known[dir === READ ? WRITE : READ]
   }
-  if (known !== undefined && known[dir] === fd) known[dir] = -1
+  // Registered through this object and not removed since: closing the
+  // socket stopped the polling, but asyncio still reports the removal.
+  const byThis = known !== undefined && known[dir] === fd
+  if (byThis) known[dir] = -1
   const w = waiters.get(fd)
-  if (w === undefined || w.callbacks[dir] === null) return false
+  if (w === undefined || w.callbacks[dir] === null) return byThis
   w.callbacks[dir] = null
   update(w)
   return true
