@@ -137,10 +137,17 @@ export function leave(w: Waiter, dir: Dir, op: Op, e: unknown): void {
  * (or sending 0 like success).
  */
 export function stillCovers(view: { byteLength: number }, size: number, fn: string): void {
-  if (view.byteLength < size) {
+  let left: number
+  try {
+    left = view.byteLength
+  } catch {
+    // A DataView over a detached buffer throws instead of reading 0.
+    left = 0
+  }
+  if (left < size) {
     throw new ValueError(
       `${fn}(): the buffer was detached, transferred or shrunk while the call waited ` +
-        `(${view.byteLength} of ${size} bytes left)`,
+        `(${left} of ${size} bytes left)`,
     )
   }
 }
