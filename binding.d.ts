@@ -93,11 +93,14 @@ export declare function decodeAddressOn(raw: Uint8Array, fd: number): unknown
 export declare function describe(fd: number): [number, number, number]
 
 /**
- * An owner let go of `fd`: `closed` when it closed the fd (every owner
- * loses it), else it detached (the others keep it). Token 0 stands for any
- * owner (the module's `close(fd)`).
+ * An owner let go of `fd`: `closed` when it is about to close the fd
+ * (every owner loses it), else it detached (the others keep it). Token 0
+ * stands for any owner (the module's `close(fd)`). Returns whether the
+ * number still refers to the file this owner took: false once it was
+ * closed (by another owner, or behind the objects' backs) and perhaps
+ * handed out again, when closing it would close someone else's file.
  */
-export declare function disownFd(fd: number, token: number, closed: boolean): void
+export declare function disownFd(fd: number, token: number, closed: boolean): boolean
 
 export declare function dup(fd: number): number
 

@@ -4,13 +4,15 @@
 // abort the process or keep it alive forever run in child processes
 // (fixtures/lifetime-case.ts); the others run here.
 import test from 'ava'
-import { execFile, execFileSync } from 'node:child_process'
+import { execFileSync } from 'node:child_process'
+import { closeSync, fstatSync, openSync } from 'node:fs'
 import { constants as osConstants } from 'node:os'
 import { join } from 'node:path'
 
 import * as socket from '../index'
 import { readinessKind } from '../lib/loop'
 import { checkFdLeaks } from './helpers/fds'
+import { runNode } from './helpers/child'
 
 // The poller's own fds (the reactor's wake pipe, the probe set) live as
 // long as the process: make them before the fd-leak check counts.
@@ -28,43 +30,16 @@ const { EBADF, EPERM } = osConstants.errno
 const CASE = join(__dirname, 'fixtures', 'lifetime-case.js')
 const POLLER = process.env.PYSOCKET_LOOP_POLLER ?? 'default'
 
-// At most two children at a time: the machine is small and shared.
-let running = 0
-const queue: Array<() => void> = []
-async function slot<T>(f: () => Promise<T>): Promise<T> {
-  if (running >= 2) await new Promise<void>((resolve) => queue.push(resolve))
-  running++
-  try {
-    return await f()
-  } finally {
-    running--
-    queue.shift()?.()
-  }
-}
-
 /** Runs one scenario in a child process: its exit code, output and parsed result. */
-function scenario(name: string): Promise<{ code: number | null; result: any; err: string }> {
-  return slot(() => spawnScenario(name))
-}
-
-function spawnScenario(name: string): Promise<{ code: number | null; result: any; err: string }> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--expose-gc', CASE, name],
-      { timeout: 60000, killSignal: 'SIGKILL' },
-      (error, stdout, stderr) => {
-        const code = error === null ? 0 : typeof error.code === 'number' ? error.code : null
-        let result: unknown = null
-        try {
-          result = JSON.parse(stdout.trim().split('\n').pop() ?? '')
-        } catch {
-          // Left null: the child died or hung before it could report.
-        }
-        resolve({ code, result, err: `${error?.signal ?? ''} ${stderr}` })
-      },
-    )
-  })
+async function scenario(name: string): Promise<{ code: number | null; result: any; err: string }> {
+  const r = await runNode(['--expose-gc', CASE, name], 60000)
+  let result: unknown = null
+  try {
+    result = JSON.parse(r.stdout.trim().split('\n').pop() ?? '')
+  } catch {
+    // Left null: the child died or hung before it could report.
+  }
+  return { code: r.code, result, err: `${r.signal ?? ''} ${r.stderr}` }
 }
 
 /** What CPython 3.13 prints (one JSON line) for `code`. */
@@ -150,6 +125,21 @@ test(`${POLLER}: a terminated Worker leaves the fds of this thread it wrapped`, 
   const r = await scenario('worker-wraps-main-fd')
   t.is(r.code, 0, r.err)
   t.deepEqual(r.result, { code: 1, open: true, got: 'y' })
+})
+
+test('close() never closes a number that was closed behind its back and reused', (t) => {
+  const [a, b] = socket.socketpair()
+  const fd = a.fileno()
+  closeSync(fd)
+  const other = openSync(__filename, 'r')
+  const ino = fstatSync(other).ino
+  t.is(other, fd)
+  t.throws(() => a.close(), { instanceOf: socket.OSError, message: '[Errno 9] Bad file descriptor' })
+  t.is(fstatSync(other).ino, ino)
+  // Closed once is closed: a second close() is a no-op, as in Python.
+  t.notThrows(() => a.close())
+  closeSync(other)
+  b.close()
 })
 
 /** Fills `s`'s send buffer so that the next send waits. */

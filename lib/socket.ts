@@ -26,6 +26,7 @@ import * as C from './constants'
 import native = require('./native')
 
 let defaultTimeout = -1
+const { EBADF } = osConstants.errno
 
 /**
  * Called with an fd just before close(), detach(), the module's close(fd)
@@ -240,7 +241,11 @@ export class SocketImpl {
     this._held.fd = -1
     unclosed.unregister(this._held)
     runReleaseHooks(fd)
-    native.disownFd(fd, this._held.token, true)
+    // Never close a number that no longer refers to this socket's file: it
+    // was closed behind this object's back (or by another owner) and may
+    // belong to other code now. Python would close it; EBADF is what it
+    // would raise had the number not been reused.
+    if (!native.disownFd(fd, this._held.token, true)) throw osError(EBADF, 'close')
     nativeCall('close', () => native.close(fd))
   }
 

@@ -113,23 +113,30 @@ pub fn own_fd(env: Env, fd: i32) -> u32 {
     token
 }
 
-/// An owner let go of `fd`: `closed` when it closed the fd (every owner
-/// loses it), else it detached (the others keep it). Token 0 stands for any
-/// owner (the module's `close(fd)`).
+/// An owner let go of `fd`: `closed` when it is about to close the fd
+/// (every owner loses it), else it detached (the others keep it). Token 0
+/// stands for any owner (the module's `close(fd)`). Returns whether the
+/// number still refers to the file this owner took: false once it was
+/// closed (by another owner, or behind the objects' backs) and perhaps
+/// handed out again, when closing it would close someone else's file.
 #[napi(catch_unwind)]
-pub fn disown_fd(fd: i32, token: u32, closed: bool) {
-    {
+pub fn disown_fd(fd: i32, token: u32, closed: bool) -> bool {
+    let ours = {
         let mut reg = registry();
-        if let Some(entry) = reg.fds.get_mut(&fd) {
-            if token == 0 || entry.token == token {
+        match reg.fds.get_mut(&fd) {
+            Some(entry) if token == 0 || entry.token == token => {
+                let id = entry.id;
                 entry.owners = entry.owners.saturating_sub(1);
                 if closed || entry.owners == 0 {
                     reg.fds.remove(&fd);
                 }
+                token == 0 || fdid::still(fd, id)
             }
+            _ => token == 0,
         }
-    }
+    };
     mine_remove(fd, token);
+    ours
 }
 
 /// The implicit close of one owner's take (finaliser, teardown): true when
