@@ -226,6 +226,12 @@ export declare function inetNtop(family: number, packed: Uint8Array): string | n
 /** inet_pton(3): null for text that is not an address of `family`. */
 export declare function inetPton(family: number, text: Buffer): Buffer | null
 
+/**
+ * Makes this thread's blocking waits end when its environment stops.
+ * Returns false where that cannot be arranged (no libuv in the host).
+ */
+export declare function installWaker(): boolean
+
 export declare function isOpen(fd: number): boolean
 
 export declare function listen(fd: number, backlog: number): void

@@ -895,6 +895,7 @@ module.exports.ifNametoindex = nativeBinding.ifNametoindex
 module.exports.inetAton = nativeBinding.inetAton
 module.exports.inetNtop = nativeBinding.inetNtop
 module.exports.inetPton = nativeBinding.inetPton
+module.exports.installWaker = nativeBinding.installWaker
 module.exports.isOpen = nativeBinding.isOpen
 module.exports.listen = nativeBinding.listen
 module.exports.nonblockFlag = nativeBinding.nonblockFlag

@@ -142,6 +142,12 @@ test('close() never closes a number that was closed behind its back and reused',
   b.close()
 })
 
+test(`${POLLER}: a Worker blocked in a sync call with no timeout can be terminated`, async (t) => {
+  const r = await scenario('worker-blocked-terminate')
+  t.is(r.code, 0, r.err)
+  t.deepEqual(r.result, { codes: [1, 1, 1], open: true })
+})
+
 /** Fills `s`'s send buffer so that the next send waits. */
 function fill(s: socket.socket): number {
   s.setblocking(false)

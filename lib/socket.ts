@@ -4,6 +4,7 @@
 import { constants as osConstants } from 'node:os'
 import { inspect } from 'node:util'
 import { constants as bufferConstants } from 'node:buffer'
+import { isMainThread } from 'node:worker_threads'
 
 import {
   bind as bindArgs,
@@ -79,6 +80,20 @@ const unclosed = new FinalizationRegistry<Held>((held) => {
 })
 
 const BUFSIZE_POOLED = 4096
+
+let wakerChecked = false
+
+/**
+ * In a Worker of a host with libuv (Node, Electron), lets terminate() end
+ * a synchronous call that blocks with no timeout (crates/node wake.rs).
+ * Bun and Deno export libuv's names without a working libuv: not there.
+ */
+function installWaker(): void {
+  wakerChecked = true
+  const versions = process.versions as Record<string, string | undefined>
+  if (isMainThread || versions.bun !== undefined || versions.deno !== undefined) return
+  native.installWaker()
+}
 
 /** Runs one addon call, turning its error into Python's exception. */
 export function nativeCall<T>(syscall: string, f: () => T): T {
@@ -163,6 +178,7 @@ export class SocketImpl {
     unclosed.register(this, this._held, this._held)
     // Closed by the addon if this thread's environment goes away first.
     this._held.token = native.ownFd(fd)
+    if (!wakerChecked) installWaker()
   }
 
   /** The address family (`AF_INET`, ...). */

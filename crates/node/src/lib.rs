@@ -23,3 +23,4 @@ mod owned;
 mod poll;
 mod reactor;
 mod socket;
+mod wake;
