@@ -18,7 +18,9 @@ for (const poller of ['uv', 'thread']) {
   for (let i = 0; i < 2; i++) {
     const seed = (base + i + (poller === 'uv' ? 0 : 1000)) | 0
     test(`fuzz batch, ${poller} poller, seed ${seed}`, async (t) => {
-      t.log(`seed ${seed} (replay: node ${BATCH} ${seed} ${RUNS} with PYSOCKET_LOOP_POLLER=${poller})`)
+      t.log(
+        `seed ${seed} (replay: node ${BATCH} ${seed} ${RUNS} with PYSOCKET_LOOP_POLLER=${poller})`,
+      )
       const r = await runNode(['--expose-gc', BATCH, String(seed), String(RUNS)], 100000, {
         PYSOCKET_LOOP_POLLER: poller,
       })

@@ -134,7 +134,10 @@ test('close() never closes a number that was closed behind its back and reused',
   const other = openSync(__filename, 'r')
   const ino = fstatSync(other).ino
   t.is(other, fd)
-  t.throws(() => a.close(), { instanceOf: socket.OSError, message: '[Errno 9] Bad file descriptor' })
+  t.throws(() => a.close(), {
+    instanceOf: socket.OSError,
+    message: '[Errno 9] Bad file descriptor',
+  })
   t.is(fstatSync(other).ino, ino)
   // Closed once is closed: a second close() is a no-op, as in Python.
   t.notThrows(() => a.close())

@@ -35,9 +35,13 @@ function one(i) {
           resolve(true)
           return
         }
-        const how = error.signal ? `killed by ${error.signal} (crash or hang)` : `exit ${error.code}`
+        const how = error.signal
+          ? `killed by ${error.signal} (crash or hang)`
+          : `exit ${error.code}`
         console.log(`FAIL  seed ${seed} ${poller}: ${how}\n${stdout}${stderr}`)
-        console.log(`replay: PYSOCKET_LOOP_POLLER=${poller} node --expose-gc ${batch} ${seed} ${runs}`)
+        console.log(
+          `replay: PYSOCKET_LOOP_POLLER=${poller} node --expose-gc ${batch} ${seed} ${runs}`,
+        )
         resolve(false)
       },
     )

@@ -13,7 +13,9 @@ const { Worker } = require('node:worker_threads')
 if (typeof globalThis.gc !== 'function') {
   // Samples are taken after a full collection.
   try {
-    execFileSync(process.execPath, ['--expose-gc', '--no-warnings', __filename], { stdio: 'inherit' })
+    execFileSync(process.execPath, ['--expose-gc', '--no-warnings', __filename], {
+      stdio: 'inherit',
+    })
   } catch (e) {
     process.exitCode = e.status ?? 1
   }

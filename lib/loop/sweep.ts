@@ -6,16 +6,13 @@
 // poller about each waiter that saw no event since the previous round;
 // one whose fd no longer refers to its file is dropped and what waited on
 // it rejects with EBADF. Busy fds cost nothing: they had events.
-import { EBADF, Waiter, drop, poller, waiters } from './waiter'
+import { EBADF, drop, poller, waiters } from './waiter'
 import { osError } from '../errors'
 
 /** How often idle waiters are checked, in milliseconds. */
 export const SWEEP_MS = 1000
 
 let timer: ReturnType<typeof setTimeout> | null = null
-
-/** Waiters that had an event since the last round (set by `dispatch`). */
-export const active = new WeakSet<Waiter>()
 
 /** Makes sure a round is scheduled (called when a call or callback starts waiting). */
 export function armSweep(): void {
@@ -33,8 +30,8 @@ function sweep(): void {
       !w.queues[0].empty || !w.queues[1].empty || w.callbacks[0] !== null || w.callbacks[1] !== null
     if (!busy) continue
     waiting = true
-    if (active.has(w)) {
-      active.delete(w)
+    if (w.seen) {
+      w.seen = false
       continue
     }
     if (poller.stale(w.fd)) drop(w, osError(EBADF))

@@ -5,7 +5,6 @@ import { constants as osConstants } from 'node:os'
 import { fromNative, osError } from '../errors'
 import { SocketImpl, nativeCall, releaseHooks, type socket } from '../socket'
 import native = require('../native')
-import { active } from './sweep'
 
 export const { EAGAIN, EWOULDBLOCK, EINTR, EINPROGRESS, EALREADY, EBADF, ENOSYS, EINVAL } =
   osConstants.errno
@@ -213,6 +212,8 @@ export class Waiter {
   owned = false
   /** The socket object whose calls first waited here. */
   owner: SocketImpl | null = null
+  /** An event came since the last sweep for fds closed behind our back (sweep.ts). */
+  seen = false
   dead = false
   /** Why polling failed, if it did. */
   error: unknown = null
@@ -347,7 +348,7 @@ export function drain(w: Waiter, dir: Dir): void {
 export function dispatch(fd: number, status: number, events: number): void {
   const w = waiters.get(fd)
   if (w === undefined) return
-  active.add(w)
+  w.seen = true
   if (status === PANICKED) {
     drop(w, new Error('pysocket: internal error while polling (a bug: please report it)'))
     return

@@ -6,8 +6,8 @@ pub mod addr;
 pub mod error;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub mod family;
-mod ffi;
 pub mod fdid;
+mod ffi;
 pub mod fsname;
 pub mod hostdb;
 #[cfg(any(target_os = "linux", target_os = "android"))]
