@@ -162,8 +162,9 @@ async function main() {
     if (round % 50 === 0) await workerRound()
     if (Date.now() >= nextSample) {
       nextSample += 1000
+      // Collect, then give the finalisers of what was collected a moment.
       globalThis.gc()
-      await new Promise((r) => setImmediate(r))
+      await new Promise((r) => setTimeout(r, 20))
       const m = process.memoryUsage()
       const t = (Date.now() - start) / 1000
       samples.push({ t, rss: m.rss / 2 ** 20, heap: m.heapUsed / 2 ** 20, fds: openFds() })
@@ -177,6 +178,19 @@ async function main() {
     }
   }
   srv.close()
+  if (process.env.SOAK_FDS) {
+    globalThis.gc()
+    await new Promise((r) => setTimeout(r, 200))
+    const kinds = {}
+    for (const fd of readdirSync('/proc/self/fd')) {
+      let target = '?'
+      try {
+        target = require('node:fs').readlinkSync(`/proc/self/fd/${fd}`).replace(/\d+/g, 'N')
+      } catch {}
+      kinds[target] = (kinds[target] ?? 0) + 1
+    }
+    console.log('open fds by kind', JSON.stringify(kinds))
+  }
   const measured = samples.filter((s) => s.t >= WARMUP)
   const xs = measured.map((s) => s.t / 60)
   const window = (measured[measured.length - 1].t - measured[0].t) / 60
