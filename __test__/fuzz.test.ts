@@ -11,7 +11,7 @@ import { checkFdLeaks } from './helpers/fds'
 checkFdLeaks(test)
 
 const BATCH = join(__dirname, 'fixtures', 'fuzz-batch.js')
-const RUNS = Number(process.env.FUZZ_RUNS ?? 60)
+const RUNS = Number(process.env.FUZZ_RUNS ?? 300)
 const base = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31))
 
 for (const poller of ['uv', 'thread']) {

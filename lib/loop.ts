@@ -16,7 +16,7 @@
 import { fstatSync, read as fsRead } from 'node:fs'
 import { isIP } from 'node:net'
 import { isAnyArrayBuffer } from 'node:util/types'
-import { bytesLike, cInt, index, ssize, writable } from './args'
+import { bytesLike, cInt, clinicInt, index, ssize, writable } from './args'
 import { encodeAddress } from './address'
 import { BlockingIOError, OSError, ValueError, osError } from './errors'
 import { SocketImpl, type socket, shrink } from './socket'
@@ -351,7 +351,8 @@ function adopt(listener: SocketImpl, fd: number): socket {
 /** Something with an fd: a number, `fileno()`, or a FileHandle's `fd`. */
 function fileFd(file: unknown): number {
   if (typeof file === 'number' || typeof file === 'bigint' || typeof file === 'boolean') {
-    const fd = index(file)
+    // A C int, as os.fstat takes it.
+    const fd = clinicInt(file)
     if (fd < 0) throw new ValueError(`file descriptor cannot be a negative integer (${fd})`)
     return fd
   }

@@ -1,5 +1,5 @@
 // `npm run fuzz`: the long mode of the fuzz and lifetime suite. Runs
-// FUZZ_BATCHES batches (default 16) of FUZZ_RUNS scenarios (default 400),
+// FUZZ_BATCHES batches (default 16) of FUZZ_RUNS scenarios (default 3000),
 // alternating the libuv and the reactor-thread poller, two child processes
 // at a time, each killed if it outlives FUZZ_TIMEOUT seconds (a hang).
 // Prints every seed; a failure prints its counterexample and the command
@@ -10,8 +10,8 @@ const { join } = require('node:path')
 
 const batch = join(__dirname, '..', '__test__', 'fixtures', 'fuzz-batch.js')
 const batches = Number(process.env.FUZZ_BATCHES ?? 16)
-const runs = Number(process.env.FUZZ_RUNS ?? 400)
-const timeout = Number(process.env.FUZZ_TIMEOUT ?? 600) * 1000
+const runs = Number(process.env.FUZZ_RUNS ?? 3000)
+const timeout = Number(process.env.FUZZ_TIMEOUT ?? 120) * 1000
 const base = Number(process.env.FUZZ_SEED ?? Math.floor(Math.random() * 2 ** 31))
 
 function one(i) {
