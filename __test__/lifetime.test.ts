@@ -296,6 +296,21 @@ test('a Proxy around a buffer is a TypeError with Python message', async (t) => 
   b.close()
 })
 
+test('sock_sendfile takes an fd as a C int, as os.fstat (found by the fuzz suite)', async (t) => {
+  const [a, b] = socket.socketpair()
+  const expected = pyEval(`
+import os
+try:
+    os.fstat(2**40)
+except OverflowError as e:
+    print(json.dumps(f'{type(e).__name__}: {e}'))
+`)
+  const e = await t.throwsAsync(loop.sock_sendfile(a, 2 ** 40))
+  t.is(`${e!.constructor.name}: ${e!.message}`, expected as string)
+  a.close()
+  b.close()
+})
+
 test('the poller in use is the one asked for', (t) => {
   const [a, b] = socket.socketpair()
   const p = loop.sock_recv(a, 1)
