@@ -36,6 +36,11 @@ export declare class Poller {
    * closed. Nothing happens for an fd that has no handle.
    */
   release(fd: number): void
+  /**
+   * True when `fd` has a handle but no longer refers to the file it was
+   * opened for (closed, or closed and the number reused).
+   */
+  stale(fd: number): boolean
 }
 
 export declare class ReactorPoller {
@@ -44,6 +49,11 @@ export declare class ReactorPoller {
   watch(fd: number, events: number, keepAlive: boolean): void
   /** Stops polling `fd`. */
   release(fd: number): void
+  /**
+   * True when `fd` is registered but no longer refers to the file it
+   * was registered for (closed, or closed and the number reused).
+   */
+  stale(fd: number): boolean
 }
 
 /** `[newfd, address]`. */
@@ -53,6 +63,13 @@ export declare function accept(fd: number, timeout: number): [number, unknown]
 export declare function algCapacities(): [number, number]
 
 export declare function bind(fd: number, addr: Uint8Array): void
+
+/**
+ * The implicit close of one owner's take (finaliser, teardown): true when
+ * the caller must close `fd` (it was the last owner and the number still
+ * refers to the file taken); otherwise the take is only given up.
+ */
+export declare function claimFd(fd: number, token: number): boolean
 
 export declare function close(fd: number): void
 
@@ -82,8 +99,15 @@ export declare function decodeAddressOn(raw: Uint8Array, fd: number): unknown
 /** `[family, type, proto]` of an fd. */
 export declare function describe(fd: number): [number, number, number]
 
-/** The object closed or detached `fd`: no longer ours to close. */
-export declare function disownFd(fd: number): void
+/**
+ * An owner let go of `fd`: `closed` when it is about to close the fd
+ * (every owner loses it), else it detached (the others keep it). Token 0
+ * stands for any owner (the module's `close(fd)`). Returns whether the
+ * number still refers to the file this owner took: false once it was
+ * closed (by another owner, or behind the objects' backs) and perhaps
+ * handed out again, when closing it would close someone else's file.
+ */
+export declare function disownFd(fd: number, token: number, closed: boolean): boolean
 
 export declare function dup(fd: number): number
 
@@ -209,6 +233,12 @@ export declare function inetNtop(family: number, packed: Uint8Array): string | n
 /** inet_pton(3): null for text that is not an address of `family`. */
 export declare function inetPton(family: number, text: Buffer): Buffer | null
 
+/**
+ * Makes this thread's blocking waits end when its environment stops.
+ * Returns false where that cannot be arranged (no libuv in the host).
+ */
+export declare function installWaker(): boolean
+
 export declare function isOpen(fd: number): boolean
 
 export declare function listen(fd: number, backlog: number): void
@@ -218,8 +248,11 @@ export declare function mmsgMaxVlen(): number
 
 export declare function nonblockFlag(): number
 
-/** A socket object of this environment took ownership of `fd`. */
-export declare function ownFd(fd: number): void
+/**
+ * A socket object of this environment took ownership of `fd`; returns the
+ * token that names this take (0 if `fd` is not open).
+ */
+export declare function ownFd(fd: number): number
 
 export declare function packetAddrCapacity(): number
 

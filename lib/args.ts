@@ -2,6 +2,7 @@
 // (`__index__`, C int / ssize_t ranges), bytes-like objects, timeouts, and
 // the trailing options object that stands for keyword arguments.
 import { OverflowError, ValueError } from './errors'
+import { isAnyArrayBuffer } from 'node:util/types'
 import { pyTypeName } from './pytypes'
 
 const INT_MAX = 2 ** 31 - 1
@@ -81,19 +82,32 @@ export function ssize(v: unknown): number {
   return n
 }
 
+/**
+ * `v` as a Uint8Array over the same memory if it is a buffer: a view or an
+ * ArrayBuffer / SharedArrayBuffer. The checks read internal slots, not the
+ * prototype chain, so a Proxy around a buffer (which `instanceof` accepts
+ * but the addon cannot read) is not one, as in Python.
+ */
+export function bufferView(v: unknown): Uint8Array | null {
+  if (ArrayBuffer.isView(v)) {
+    if (v instanceof Uint8Array) return v
+    return new Uint8Array(v.buffer, v.byteOffset, v.byteLength)
+  }
+  if (isAnyArrayBuffer(v)) return new Uint8Array(v)
+  return null
+}
+
 /** Any bytes-like object as a Uint8Array over the same memory. */
 export function bytesLike(v: unknown): Uint8Array {
-  if (v instanceof Uint8Array) return v
-  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength)
-  if (v instanceof ArrayBuffer || v instanceof SharedArrayBuffer) return new Uint8Array(v)
+  const view = bufferView(v)
+  if (view !== null) return view
   throw new TypeError(`a bytes-like object is required, not '${pyTypeName(v)}'`)
 }
 
 /** A writable buffer for the `*_into` calls. */
 export function writable(v: unknown, fn: string): Uint8Array {
-  if (v instanceof Uint8Array) return v
-  if (ArrayBuffer.isView(v)) return new Uint8Array(v.buffer, v.byteOffset, v.byteLength)
-  if (v instanceof ArrayBuffer || v instanceof SharedArrayBuffer) return new Uint8Array(v)
+  const view = bufferView(v)
+  if (view !== null) return view
   // getargs names None itself, other values by their type.
   const what = v === null || v === undefined ? 'None' : pyTypeName(v)
   throw new TypeError(`${fn}() argument 1 must be read-write bytes-like object, not ${what}`)

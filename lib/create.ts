@@ -3,7 +3,7 @@
 import { bind as bindArgs, cInt, isOptions, socketFd, timeoutSeconds } from './args'
 import { OSError, ValueError, fromNative } from './errors'
 import { getaddrinfo } from './netdb'
-import { socket } from './socket'
+import { runReleaseHooks, socket } from './socket'
 import type { InetAddress, SockAddressInput } from './addresses'
 import { pyRepr, pyTruthy, pyTypeName } from './pytypes'
 import * as C from './constants'
@@ -68,10 +68,16 @@ export function fromfd(fd: number, family: number, type: number, proto: number =
   }
 }
 
-/** Closes a socket fd that no socket object owns (after {@link socket.detach}). */
+/**
+ * Closes a socket fd. Whatever `socket.loop` has waiting on it rejects with
+ * EBADF, and socket objects that own it lose it (they no longer close it).
+ */
 export function close(fd: number): void {
+  const n = socketFd(fd)
+  runReleaseHooks(n)
+  native.disownFd(n, 0, true)
   try {
-    native.close(socketFd(fd))
+    native.close(n)
   } catch (e) {
     throw fromNative(e, 'close')
   }

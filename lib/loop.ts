@@ -15,7 +15,8 @@
 // signal's reason. The socket's own mode (`gettimeout()`) never changes.
 import { fstatSync, read as fsRead } from 'node:fs'
 import { isIP } from 'node:net'
-import { bytesLike, cInt, index, ssize, writable } from './args'
+import { isAnyArrayBuffer } from 'node:util/types'
+import { bytesLike, cInt, clinicInt, index, ssize, writable } from './args'
 import { encodeAddress } from './address'
 import { BlockingIOError, OSError, ValueError, WOULD_BLOCK, osError, quiet } from './errors'
 import { UnsupportedOperation } from './io'
@@ -42,7 +43,16 @@ import {
   ENOSYS,
   EINVAL,
 } from './loop/waiter'
-import { checkSocket, checkOptions, run, runFn, leave, wouldBlock, bigBuffer } from './loop/run'
+import {
+  checkSocket,
+  checkOptions,
+  run,
+  runFn,
+  leave,
+  wouldBlock,
+  bigBuffer,
+  stillCovers,
+} from './loop/run'
 import { add_reader, remove_reader, add_writer, remove_writer } from './loop/raw'
 import { AcceptOp, RecvIntoOp, SendallOp } from './loop/ops'
 import { sock_stream } from './stream'
@@ -189,6 +199,7 @@ export function sock_recvfrom_into(
     const signal = checkOptions(opts)
     const size = n
     return runFn(s, READ, signal, (): [number, unknown] | typeof AGAIN => {
+      stillCovers(view, size, 'sock_recvfrom_into')
       for (;;) {
         const r = native.tryRecvfromInto(s._fd, view, size, 0)
         if (typeof r !== 'number') return r
@@ -241,7 +252,9 @@ export function sock_sendto(
     const buf = bytesLike(data)
     const sa = s._sockaddrFor(address)
     const signal = checkOptions(opts)
+    const size = buf.byteLength
     return runFn(s, WRITE, signal, () => {
+      stillCovers(buf, size, 'sock_sendto')
       for (;;) {
         const n = native.trySendto(s._fd, buf, 0, sa)
         if (n >= 0) return n
@@ -330,7 +343,8 @@ export function sock_accept(sock: socket, opts?: LoopOptions): Promise<[socket, 
 /** Something with an fd: a number, `fileno()`, or a FileHandle's `fd`. */
 function fileFd(file: unknown): number {
   if (typeof file === 'number' || typeof file === 'bigint' || typeof file === 'boolean') {
-    const fd = index(file)
+    // A C int, as os.fstat takes it.
+    const fd = clinicInt(file)
     if (fd < 0) throw new ValueError(`file descriptor cannot be a negative integer (${fd})`)
     return fd
   }
@@ -668,20 +682,42 @@ export function sock_sendmsg(
     const sendmsg = method(s, 'sendmsg')
     const fl = cInt(flags) | C.MSG_DONTWAIT
     const signal = checkOptions(opts)
-    // Iterables are read once, here: an attempt may be repeated when the
-    // socket is writable, and no user code runs inside an attempt.
-    const bufs = Array.isArray(buffers) || !isIterable(buffers) ? buffers : Array.from(buffers)
-    const anc = Array.isArray(ancdata) ? ancdata : Array.from(ancdata as Iterable<unknown>)
-    return runFn(s, WRITE, signal, () =>
-      attemptSync(s, () =>
+    // Every attempt must see the same arguments: an iterable that can be
+    // read once (a generator) is read here, once.
+    const bufs = once(buffers)
+    const anc = once(ancdata)
+    const sizes = Array.isArray(bufs) ? bufs.map(byteLengthOf) : null
+    return runFn(s, WRITE, signal, () => {
+      if (sizes !== null) {
+        const views = bufs as unknown[]
+        for (let i = 0; i < sizes.length; i++) {
+          if (sizes[i] >= 0) stillCovers(views[i] as ArrayBuffer, sizes[i], 'sock_sendmsg')
+        }
+      }
+      return attemptSync(s, () =>
         address === undefined
           ? sendmsg.call(s, bufs, anc, fl)
           : sendmsg.call(s, bufs, anc, fl, address),
-      ),
-    )
+      )
+    })
   } catch (e) {
     return Promise.reject(e)
   }
+}
+
+/**
+ * `v` as an array if it is an iterable object other than an array or a
+ * buffer (whose contents sendmsg reads itself); anything else unchanged,
+ * for sendmsg to judge.
+ */
+function once(v: unknown): unknown {
+  if (!isIterable(v) || Array.isArray(v) || ArrayBuffer.isView(v)) return v
+  return Array.from(v as Iterable<unknown>)
+}
+
+/** The byte length of a buffer argument, -1 for anything else. */
+function byteLengthOf(v: unknown): number {
+  return ArrayBuffer.isView(v) || isAnyArrayBuffer(v) ? v.byteLength : -1
 }
 
 function isIterable(v: unknown): boolean {

@@ -4,7 +4,7 @@
 // the addon (crates/core/src/msg.rs).
 import { endianness } from 'node:os'
 
-import { bytesLike, cInt, index, ssize } from './args'
+import { bufferView, bytesLike, cInt, index, ssize } from './args'
 import { encodeAddress } from './address'
 import { MemoryError, OSError, OverflowError, ValueError } from './errors'
 import { pyTypeName } from './pytypes'
@@ -209,9 +209,8 @@ export function recvmsg_into(
   const items = fast(buffers, 'recvmsg_into() argument 1 must be an iterable')
   if (items.length > INT_MAX) throw new OSError('recvmsg_into() argument 1 is too long')
   const views = items.map((b) => {
-    if (b instanceof Uint8Array) return b
-    if (ArrayBuffer.isView(b)) return new Uint8Array(b.buffer, b.byteOffset, b.byteLength)
-    if (b instanceof ArrayBuffer || b instanceof SharedArrayBuffer) return new Uint8Array(b)
+    const view = bufferView(b)
+    if (view !== null) return view
     throw new TypeError(
       'recvmsg_into() argument 1 must be an iterable of single-segment read-write buffers',
     )

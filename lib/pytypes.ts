@@ -1,5 +1,6 @@
 // Python's view of JavaScript values: type names for error messages and
 // repr() for socket reprs and messages that embed a value.
+import { isProxy } from 'node:util/types'
 
 /**
  * The name Python would print for the type of `v` (`type(v).__name__`), by
@@ -25,6 +26,9 @@ export function pyTypeName(v: unknown): string {
     case 'symbol':
       return 'symbol'
   }
+  // A Proxy passes instanceof checks for its target but is no buffer (the
+  // addon cannot read it): name it as what it is.
+  if (isProxy(v)) return 'Proxy'
   if (Buffer.isBuffer(v)) return 'bytes'
   if (v instanceof Uint8Array) return 'bytearray'
   if (ArrayBuffer.isView(v) || v instanceof ArrayBuffer) return 'memoryview'

@@ -4,6 +4,7 @@
 import { constants as osConstants } from 'node:os'
 import { inspect } from 'node:util'
 import { constants as bufferConstants } from 'node:buffer'
+import { isMainThread } from 'node:worker_threads'
 
 import {
   bind as bindArgs,
@@ -50,17 +51,19 @@ import * as C from './constants'
 import native = require('./native')
 
 let defaultTimeout = -1
+const { EBADF } = osConstants.errno
 
 /**
  * @internal
- * Called with an fd just before close(), detach() or the finaliser gives it
- * up (`lib/loop.ts` stops polling it there and rejects what waits on it).
+ * Called with an fd just before close(), detach(), the module's close(fd)
+ * or the finaliser gives it up (`lib/loop.ts` stops polling it there and
+ * rejects what waits on it).
  */
 export const releaseHooks: Array<(fd: number) => void> = []
 
-function runReleaseHooks(fd: number): void {
+/** @internal Runs the release hooks for `fd`, which is about to be closed or detached. */
+export function runReleaseHooks(fd: number): void {
   for (const hook of releaseHooks) hook(fd)
-  native.disownFd(fd)
 }
 
 /**
@@ -86,15 +89,19 @@ interface Held {
   family: number
   type: number
   proto: number
+  /** The ownership registry's token for this object's take of `fd` (crates/node owned.rs). */
+  token: number
 }
 
-// A socket collected while open: close its fd and warn, as CPython's
-// socket finaliser does with ResourceWarning.
+// A socket collected while open: warn, as CPython's socket finaliser does
+// with ResourceWarning, and close its fd unless another live socket object
+// owns it or the number was closed behind this one's back and reused.
 const unclosed = new FinalizationRegistry<Held>((held) => {
   if (held.fd < 0) return
+  process.emitWarning(`unclosed ${reprOf(held)}`, 'ResourceWarning')
+  if (!native.claimFd(held.fd, held.token)) return
   try {
     runReleaseHooks(held.fd)
-    process.emitWarning(`unclosed ${reprOf(held)}`, 'ResourceWarning')
   } finally {
     try {
       native.close(held.fd)
@@ -105,6 +112,21 @@ const unclosed = new FinalizationRegistry<Held>((held) => {
 })
 
 const BUFSIZE_POOLED = 4096
+
+let wakerChecked = false
+
+/**
+ * In a Worker of a host with libuv (Node, Electron), lets terminate() end
+ * a synchronous call that blocks with no timeout (crates/node wake.rs).
+ * Bun and Deno export libuv's names without a working libuv: the same
+ * probe that picks the loop's poller (it calls no libuv function) says
+ * whether this host's loop is libuv's.
+ */
+function installWaker(): void {
+  wakerChecked = true
+  if (isMainThread || !native.Poller.probe()) return
+  native.installWaker()
+}
 
 /** @internal Runs one addon call, turning its error into Python's exception. */
 export function nativeCall<T>(syscall: string, f: () => T): T {
@@ -216,7 +238,7 @@ export class socket<
     this._family = family
     this._type = native.plainType(type)
     this._proto = proto
-    this._held = { fd, family, type: this._type, proto }
+    this._held = { fd, family, type: this._type, proto, token: 0 }
     if (type & native.nonblockFlag()) {
       this._t = 0
     } else {
@@ -232,7 +254,8 @@ export class socket<
     }
     unclosed.register(this, this._held, this._held)
     // Closed by the addon if this thread's environment goes away first.
-    native.ownFd(fd)
+    this._held.token = native.ownFd(fd)
+    if (!wakerChecked) installWaker()
   }
 
   /** The address family, an {@link AddressFamily} member such as `AF_INET`. */
@@ -361,6 +384,11 @@ export class socket<
     this._held.fd = -1
     unclosed.unregister(this._held)
     runReleaseHooks(fd)
+    // Never close a number that no longer refers to this socket's file: it
+    // was closed behind this object's back (or by another owner) and may
+    // belong to other code now. Python would close it; EBADF is what it
+    // would raise had the number not been reused.
+    if (!native.disownFd(fd, this._held.token, true)) throw osError(EBADF, 'close')
     nativeCall('close', () => native.close(fd))
   }
 
@@ -373,7 +401,10 @@ export class socket<
     const fd = this._held.fd
     this._held.fd = -1
     unclosed.unregister(this._held)
-    if (fd >= 0) runReleaseHooks(fd)
+    if (fd >= 0) {
+      runReleaseHooks(fd)
+      native.disownFd(fd, this._held.token, false)
+    }
     return fd
   }
 

@@ -5,19 +5,23 @@ import { socket } from '../socket'
 import * as C from '../constants'
 import native = require('../native')
 import { AGAIN, Op, empty, readState, EINTR } from './waiter'
-import { wouldBlock } from './run'
+import { stillCovers, wouldBlock } from './run'
 
 /** Receives into `view`; the count, 0 at end of stream (`sock.recv_into`). */
 export class RecvIntoOp extends Op<number> {
+  /** The size of the buffer when the call was made. */
+  readonly size: number
   constructor(
     sock: socket,
     readonly view: Uint8Array,
   ) {
     super(sock)
+    this.size = view.byteLength
   }
 
   step(): number | typeof AGAIN {
-    const size = this.view.byteLength
+    const size = this.size
+    stillCovers(this.view, size, 'sock_recv_into')
     for (;;) {
       const n = native.tryRecvInto(this.sock._fd, this.view, size, 0)
       if (n >= 0) {
@@ -33,16 +37,20 @@ export class RecvIntoOp extends Op<number> {
 /** Sends all of `buf` (`sock.sendall`); `sent` counts what the kernel took so far. */
 export class SendallOp extends Op<void> {
   sent = 0
+  /** The size of the data when the call was made: all of it is sent, or the call fails. */
+  readonly total: number
   constructor(
     sock: socket,
     readonly buf: Uint8Array,
   ) {
     super(sock)
+    this.total = buf.byteLength
   }
 
   step(): void | typeof AGAIN {
     const buf = this.buf
-    while (this.sent < buf.length) {
+    stillCovers(buf, this.total, 'sock_sendall')
+    while (this.sent < this.total) {
       const n = native.trySend(this.sock._fd, buf, this.sent, 0)
       if (n >= 0) this.sent += n
       else if (wouldBlock(-n)) return AGAIN

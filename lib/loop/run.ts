@@ -1,6 +1,6 @@
 // Running one socket.loop call: the fast non-blocking attempt, then a wait
 // with the socket's timeout and the caller's AbortSignal.
-import { TimeoutError, osError } from '../errors'
+import { TimeoutError, ValueError, osError } from '../errors'
 import { argTypeName } from '../pytypes'
 import { socket } from '../socket'
 import {
@@ -13,7 +13,7 @@ import {
   Op,
   FnOp,
   Waiter,
-  waiters,
+  liveWaiter,
   waiterFor,
   update,
   readState,
@@ -22,6 +22,7 @@ import {
   EAGAIN,
   EWOULDBLOCK,
 } from './waiter'
+import { armSweep } from './sweep'
 
 // ---------------------------------------------------------------------------
 // Running one call.
@@ -57,7 +58,7 @@ export function run<T>(
   const sock = op.sock
   const fd = sock._fd
   if (fd < 0) return Promise.reject(osError(EBADF))
-  const w = waiters.get(fd)
+  const w = liveWaiter(fd, sock)
   if (w === undefined || (w.queues[dir].empty && (dir === WRITE || w.mayRead))) {
     let r: T | typeof AGAIN
     readState.drained = false
@@ -75,6 +76,7 @@ export function run<T>(
   op.reject = captured.reject
   const waiter = w ?? waiterFor(fd)
   waiter.owned = true
+  waiter.owner ??= sock
   if (signal !== undefined) {
     op.signal = signal
     op.onAbort = () => leave(waiter, dir, op as Op, signal.reason)
@@ -83,6 +85,7 @@ export function run<T>(
   if (timeout > 0) armTimeout(waiter, dir, op as Op, timeout * 1000)
   waiter.queues[dir].push(op as Op)
   update(waiter)
+  armSweep()
   return promise
 }
 
@@ -126,6 +129,28 @@ export function leave(w: Waiter, dir: Dir, op: Op, e: unknown): void {
   // The next call in line may be able to go now.
   if (wasHead === true && !q.empty && !w.dead) drain(w, dir)
   update(w)
+}
+
+/**
+ * Throws unless `view` still covers the `size` bytes a waiting call was
+ * given: its ArrayBuffer may have been transferred, detached or shrunk
+ * while the call waited, and reading 0 bytes from it would look like EOF
+ * (or sending 0 like success).
+ */
+export function stillCovers(view: { byteLength: number }, size: number, fn: string): void {
+  let left: number
+  try {
+    left = view.byteLength
+  } catch {
+    // A DataView over a detached buffer throws instead of reading 0.
+    left = 0
+  }
+  if (left < size) {
+    throw new ValueError(
+      `${fn}(): the buffer was detached, transferred or shrunk while the call waited ` +
+        `(${left} of ${size} bytes left)`,
+    )
+  }
 }
 
 export function wouldBlock(errno: number): boolean {

@@ -10,6 +10,9 @@ export const { EAGAIN, EWOULDBLOCK, EINTR, EINPROGRESS, EALREADY, EBADF, ENOSYS,
   osConstants.errno
 // The status the native side reports after catching a panic.
 export const PANICKED = -(2 ** 31)
+// The status the native side reports when the fd was closed (or closed and
+// its number reused) behind its back: it has stopped polling it.
+export const CLOSED = PANICKED + 1
 export const SCRATCH_SIZE = 64 * 1024
 export const scratch = Buffer.allocUnsafeSlow(SCRATCH_SIZE)
 
@@ -30,6 +33,8 @@ export type Dir = typeof READ | typeof WRITE
 export interface Readiness {
   watch(fd: number, events: number, keepAlive: boolean): void
   release(fd: number): void
+  /** True when `fd` is watched but no longer refers to the file it was watched for. */
+  stale(fd: number): boolean
 }
 
 export let poller: Readiness | null = null
@@ -212,6 +217,10 @@ export class Waiter {
   owned = false
   /** Polling this fd must not keep the process alive (a stream's unref()). */
   unref = false
+  /** The socket object whose calls first waited here. */
+  owner: socket | null = null
+  /** An event came since the last sweep for fds closed behind our back (sweep.ts). */
+  seen = false
   dead = false
   /** Why polling failed, if it did. */
   error: unknown = null
@@ -227,6 +236,21 @@ export function waiterFor(fd: number): Waiter {
     waiters.set(fd, w)
   }
   return w
+}
+
+/**
+ * The waiter of `fd` for `owner` (null: a raw add_reader/add_writer), or
+ * undefined if there is none. A waiter whose fd was closed behind the
+ * poller's back, its number now naming another file, is dropped first
+ * (what waited on it rejects with EBADF). Only asked when the owner may
+ * differ, so a socket's own calls pay nothing.
+ */
+export function liveWaiter(fd: number, owner: socket | null): Waiter | undefined {
+  const w = waiters.get(fd)
+  if (w === undefined || (owner !== null && w.owner === owner) || poller === null) return w
+  if (!poller.stale(fd)) return w
+  drop(w, osError(EBADF))
+  return undefined
 }
 
 /** Polls for what the queues and callbacks need; releases unused raw fds. */
@@ -332,8 +356,13 @@ export function drain(w: Waiter, dir: Dir): void {
 export function dispatch(fd: number, status: number, events: number): void {
   const w = waiters.get(fd)
   if (w === undefined) return
+  w.seen = true
   if (status === PANICKED) {
     drop(w, new Error('pysocket: internal error while polling (a bug: please report it)'))
+    return
+  }
+  if (status === CLOSED) {
+    drop(w, osError(EBADF))
     return
   }
   if (status < 0) {

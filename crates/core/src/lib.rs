@@ -6,6 +6,7 @@ pub mod addr;
 pub mod error;
 #[cfg(any(target_os = "linux", target_os = "android"))]
 pub mod family;
+pub mod fdid;
 mod ffi;
 pub mod fsname;
 pub mod hostdb;

@@ -3,6 +3,7 @@
 //! and in timeout mode wait with `poll()` for the time that remains, one
 //! deadline across every retry.
 
+use std::cell::RefCell;
 use std::io;
 use std::os::fd::RawFd;
 use std::time::{Duration, Instant};
@@ -38,11 +39,88 @@ pub enum Interest {
     Write,
 }
 
+/// What a blocking wait on this thread watches besides its socket, so that
+/// the thread can be stopped while it waits (a Worker being terminated):
+/// an fd that turns readable when the thread may have to stop, and the
+/// check whether it must.
+pub struct Waker {
+    pub fd: RawFd,
+    pub stopping: Box<dyn Fn() -> bool>,
+}
+
+thread_local! {
+    static WAKER: RefCell<Option<Waker>> = const { RefCell::new(None) };
+}
+
+/// Sets (or with None removes) this thread's waker.
+pub fn set_waker(waker: Option<Waker>) {
+    WAKER.with(|w| *w.borrow_mut() = waker);
+}
+
+/// How long a wake that was not a stop keeps the waker fd out of the poll
+/// set: it stays readable until its owner runs, which a blocked thread
+/// does not do, and polling it meanwhile would spin.
+const QUIET: Duration = Duration::from_millis(100);
+
+/// On a thread with a waker, blocks until `fd` is ready for `interest`
+/// (then the blocking syscall returns at once) or the thread must stop
+/// (ECANCELED). Without one, returns at once: the syscall itself blocks.
+fn wait_blocking(fd: RawFd, interest: Interest) -> Result<()> {
+    WAKER.with(|w| {
+        let w = w.borrow();
+        let Some(w) = w.as_ref() else { return Ok(()) };
+        let events = match interest {
+            Interest::Read => libc::POLLIN,
+            Interest::Write => libc::POLLOUT,
+        };
+        let mut quiet_until: Option<Instant> = None;
+        loop {
+            let now = Instant::now();
+            let quiet = quiet_until.and_then(|t| t.checked_duration_since(now));
+            let mut pfds = [
+                libc::pollfd {
+                    fd,
+                    events,
+                    revents: 0,
+                },
+                libc::pollfd {
+                    fd: w.fd,
+                    events: libc::POLLIN,
+                    revents: 0,
+                },
+            ];
+            let (n, ms) = match quiet {
+                Some(d) => (1, d.as_millis().max(1) as i32),
+                None => (2, -1),
+            };
+            let rc = unsafe { libc::poll(pfds.as_mut_ptr(), n, ms) };
+            if rc < 0 {
+                let e = io::Error::last_os_error();
+                if e.raw_os_error() == Some(libc::EINTR) {
+                    continue;
+                }
+                return Err(e.into());
+            }
+            if pfds[0].revents != 0 {
+                return Ok(());
+            }
+            if n == 2 && pfds[1].revents != 0 {
+                if (w.stopping)() {
+                    return Err(Error::Os(libc::ECANCELED));
+                }
+                quiet_until = Some(Instant::now() + QUIET);
+            }
+        }
+    })
+}
+
 /// A deadline fixed on first use, so the fast path (the syscall succeeds at
 /// once) never reads the clock.
 pub struct Deadline {
     limit: Option<Duration>,
     at: Option<Instant>,
+    /// Blocking mode: the syscall blocks (see `wait_blocking`).
+    blocking: bool,
 }
 
 impl Deadline {
@@ -51,7 +129,11 @@ impl Deadline {
             Mode::Timeout(d) => Some(d),
             _ => None,
         };
-        Deadline { limit, at: None }
+        Deadline {
+            limit,
+            at: None,
+            blocking: mode == Mode::Blocking,
+        }
     }
 
     /// Time left, or `Error::Timeout` once it is spent. Infinite without a limit.
@@ -134,6 +216,9 @@ pub fn call_with<T>(
     mut op: impl FnMut() -> io::Result<T>,
 ) -> Result<T> {
     loop {
+        if deadline.blocking {
+            wait_blocking(fd, interest)?;
+        }
         match op() {
             Ok(v) => return Ok(v),
             Err(e) if e.raw_os_error() == Some(libc::EINTR) => continue,

@@ -33,3 +33,4 @@ pub fn module_init(mut exports: napi::bindgen_prelude::Object, env: napi::Env) -
     error::remember_env(&env);
     fast::add_exports(&mut exports, &env)
 }
+mod wake;

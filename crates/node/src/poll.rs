@@ -52,6 +52,9 @@ use napi_derive::napi;
 
 /// `status` passed to `dispatch` after a panic on the Rust side.
 pub const PANICKED: i32 = i32::MIN;
+/// `status` passed to `dispatch` when the fd was closed (or closed and its
+/// number reused) behind the poller's back: polling of it has stopped.
+pub const CLOSED: i32 = i32::MIN + 1;
 
 #[napi]
 pub struct Poller {
@@ -104,6 +107,13 @@ impl Poller {
     pub fn release(&mut self, fd: i32) {
         unsafe { imp::release(self.shared, fd) }
     }
+
+    /// True when `fd` has a handle but no longer refers to the file it was
+    /// opened for (closed, or closed and the number reused).
+    #[napi(catch_unwind)]
+    pub fn stale(&self, fd: i32) -> bool {
+        unsafe { imp::stale(self.shared, fd) }
+    }
 }
 
 #[cfg(not(unix))]
@@ -140,6 +150,11 @@ impl Poller {
 
     #[napi(catch_unwind)]
     pub fn release(&mut self, _fd: i32) {}
+
+    #[napi(catch_unwind)]
+    pub fn stale(&self, _fd: i32) -> bool {
+        false
+    }
 }
 
 #[cfg(unix)]
@@ -153,8 +168,9 @@ mod imp {
 
     use napi::sys;
     use napi::{Error, Result};
+    use pysocket_core::fdid::{self, FileId};
 
-    use super::PANICKED;
+    use super::{CLOSED, PANICKED};
 
     // From uv.h: `enum uv_poll_event` and the position of UV_POLL in
     // `UV_HANDLE_TYPE_MAP` (`uv_handle_type`). libuv has no other source
@@ -177,6 +193,7 @@ mod imp {
     const HANDLE_QUEUE: usize = 4 * WORD;
     /// How many handles of the loop's list the probe checks.
     const PROBE_HANDLES: usize = 16;
+    const UV_PREPARE: c_int = 9;
 
     type PollCb = unsafe extern "C" fn(*mut c_void, c_int, c_int);
     type CloseCb = unsafe extern "C" fn(*mut c_void);
@@ -187,6 +204,9 @@ mod imp {
     type HandleFn = unsafe extern "C" fn(*mut c_void) -> c_int;
     type CloseFn = unsafe extern "C" fn(*mut c_void, Option<CloseCb>);
     type RefFn = unsafe extern "C" fn(*mut c_void);
+    type PrepareCb = unsafe extern "C" fn(*mut c_void);
+    type PrepareInitFn = unsafe extern "C" fn(*mut sys::uv_loop_s, *mut c_void) -> c_int;
+    type PrepareStartFn = unsafe extern "C" fn(*mut c_void, PrepareCb) -> c_int;
 
     /// The few libuv functions used, found in the host process.
     struct Uv {
@@ -197,6 +217,9 @@ mod imp {
         close: CloseFn,
         ref_: RefFn,
         unref: RefFn,
+        prepare_init: PrepareInitFn,
+        prepare_start: PrepareStartFn,
+        prepare_stop: HandleFn,
     }
 
     fn lookup(name: &CStr) -> Option<*mut c_void> {
@@ -217,6 +240,13 @@ mod imp {
                 close: mem::transmute::<*mut c_void, CloseFn>(lookup(c"uv_close")?),
                 ref_: mem::transmute::<*mut c_void, RefFn>(lookup(c"uv_ref")?),
                 unref: mem::transmute::<*mut c_void, RefFn>(lookup(c"uv_unref")?),
+                prepare_init: mem::transmute::<*mut c_void, PrepareInitFn>(lookup(
+                    c"uv_prepare_init",
+                )?),
+                prepare_start: mem::transmute::<*mut c_void, PrepareStartFn>(lookup(
+                    c"uv_prepare_start",
+                )?),
+                prepare_stop: mem::transmute::<*mut c_void, HandleFn>(lookup(c"uv_prepare_stop")?),
             })
         })
         .as_ref()
@@ -341,6 +371,14 @@ mod imp {
         hook: Option<sys::napi_async_cleanup_hook_handle>,
         /// Whether the loop is libuv's (see `is_libuv_loop`).
         libuv: bool,
+        /// The prepare handle that checks `pending` just before libuv polls
+        /// (null until first needed), and whether it is started.
+        prepare: *mut c_void,
+        prepare_active: bool,
+        /// Fds whose polling started or changed in this loop turn: libuv
+        /// hands them to epoll_ctl in its next poll phase, and aborts the
+        /// process if that fails, so each is checked first (`on_prepare`).
+        pending: Vec<i32>,
     }
 
     /// One poll handle: libuv's memory (its first field is `void* data`,
@@ -353,6 +391,10 @@ mod imp {
         /// What libuv polls for now (0: stopped).
         events: c_int,
         referenced: bool,
+        /// The file `fd` referred to when the handle was made.
+        id: FileId,
+        /// Listed in `Shared::pending`.
+        pending: bool,
     }
 
     impl Shared {
@@ -412,6 +454,9 @@ mod imp {
                 tearing_down: false,
                 hook: None,
                 libuv,
+                prepare: ptr::null_mut(),
+                prepare_active: false,
+                pending: Vec::new(),
             }));
             let added = if libuv {
                 sys::napi_add_async_cleanup_hook(
@@ -462,6 +507,10 @@ mod imp {
                 return Err(os(-rc));
             }
             h.events = events;
+            if events != 0 && !h.pending {
+                h.pending = true;
+                check_before_poll(uv, shared, fd)?;
+            }
         }
         if keep_alive != h.referenced {
             if keep_alive {
@@ -478,11 +527,12 @@ mod imp {
     /// socket's own mode belongs to the synchronous API, so it is put back.
     unsafe fn open(uv: &Uv, shared: *mut Shared, fd: i32) -> Result<*mut Handle> {
         let flags = libc::fcntl(fd, libc::F_GETFL);
-        if flags < 0 {
+        let id = fdid::file_id(fd);
+        let (true, Ok(id)) = (flags >= 0, id) else {
             return Err(os(std::io::Error::last_os_error()
                 .raw_os_error()
                 .unwrap_or(libc::EBADF)));
-        }
+        };
         let size = (uv.handle_size)(UV_POLL);
         let words = size.div_ceil(8).max(1);
         let mem: Box<[u64]> = vec![0u64; words].into_boxed_slice();
@@ -502,6 +552,8 @@ mod imp {
             shared,
             events: 0,
             referenced: true,
+            id,
+            pending: false,
         }));
         *(mem as *mut *mut c_void) = h.cast();
         Ok(h)
@@ -512,6 +564,76 @@ mod imp {
             mem as *mut u64,
             words,
         )));
+    }
+
+    /// Lists `fd` for the check before libuv's next poll phase, starting
+    /// the prepare handle (unreferenced: it never keeps the loop alive).
+    unsafe fn check_before_poll(uv: &Uv, shared: *mut Shared, fd: i32) -> Result<()> {
+        (*shared).pending.push(fd);
+        if (*shared).prepare_active {
+            return Ok(());
+        }
+        if (*shared).prepare.is_null() {
+            let size = (uv.handle_size)(UV_PREPARE);
+            let words = size.div_ceil(8).max(1);
+            let mem = Box::into_raw(vec![0u64; words].into_boxed_slice()) as *mut u64;
+            let mem = mem as *mut c_void;
+            let rc = (uv.prepare_init)((*shared).uv_loop, mem);
+            if rc < 0 {
+                free_mem(mem, words);
+                return Err(os(-rc));
+            }
+            *(mem as *mut *mut Shared) = shared;
+            (uv.unref)(mem);
+            (*shared).prepare = mem;
+        }
+        let rc = (uv.prepare_start)((*shared).prepare, on_prepare);
+        if rc < 0 {
+            return Err(os(-rc));
+        }
+        (*shared).prepare_active = true;
+        Ok(())
+    }
+
+    /// Just before libuv polls: a listed fd that no longer refers to its
+    /// file (closed, or closed and its number reused, behind this poller's
+    /// back) has its handle closed now, so that libuv never passes it to
+    /// epoll_ctl, and JavaScript hears `CLOSED` for it.
+    unsafe extern "C" fn on_prepare(raw: *mut c_void) {
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            let shared = *(raw as *mut *mut Shared);
+            let uv = uv().expect("checked at construction");
+            (uv.prepare_stop)(raw);
+            (*shared).prepare_active = false;
+            let fds = mem::take(&mut (*shared).pending);
+            for fd in fds {
+                let Some(&h) = (*shared).handles.get(&fd) else {
+                    continue;
+                };
+                (*h).pending = false;
+                if (*h).events != 0 && !fdid::still(fd, (*h).id) {
+                    forget_closed(shared, fd, h);
+                }
+            }
+        }));
+    }
+
+    /// `fd`'s file is gone: close its handle and tell JavaScript.
+    unsafe fn forget_closed(shared: *mut Shared, fd: i32, h: *mut Handle) {
+        (*shared).handles.remove(&fd);
+        close(shared, h);
+        let r = catch_unwind(AssertUnwindSafe(|| call_js(shared, fd, CLOSED, 0)));
+        if r.is_err() {
+            let _ = catch_unwind(AssertUnwindSafe(|| call_js(shared, fd, PANICKED, 0)));
+        }
+    }
+
+    /// Whether `fd`'s handle outlived the file it was made for.
+    pub unsafe fn stale(shared: *mut Shared, fd: i32) -> bool {
+        match (*shared).handles.get(&fd) {
+            Some(&h) => !fdid::still(fd, (*h).id),
+            None => false,
+        }
     }
 
     /// Closes `fd`'s handle: libuv stops polling and drops the fd from its
@@ -551,16 +673,25 @@ mod imp {
     unsafe extern "C" fn on_poll(raw: *mut c_void, status: c_int, events: c_int) {
         let target = catch_unwind(AssertUnwindSafe(|| {
             // Null once closed, on a loop that still calls back (on_close).
-            let h = (*(raw as *mut *mut Handle)).as_mut()?;
+            let handle = *(raw as *mut *mut Handle);
+            let h = handle.as_mut()?;
             if status < 0 {
-                // libuv stopped the handle (POLLERR).
+                // libuv stopped the handle (POLLERR, which it reports as
+                // EBADF): a socket error, or the fd closed under it.
                 h.events = 0;
+                if !fdid::still(h.fd, h.id) {
+                    return Some((h.shared, h.fd, Some(handle)));
+                }
             }
-            Some((h.shared, h.fd))
+            Some((h.shared, h.fd, None))
         }));
-        let Ok(Some((shared, fd))) = target else {
+        let Ok(Some((shared, fd, gone))) = target else {
             return;
         };
+        if let Some(h) = gone {
+            let _ = catch_unwind(AssertUnwindSafe(|| forget_closed(shared, fd, h)));
+            return;
+        }
         let r = catch_unwind(AssertUnwindSafe(|| call_js(shared, fd, status, events)));
         if r.is_err() {
             let _ = catch_unwind(AssertUnwindSafe(|| call_js(shared, fd, PANICKED, 0)));
@@ -601,6 +732,20 @@ mod imp {
         }));
     }
 
+    unsafe extern "C" fn on_prepare_close(raw: *mut c_void) {
+        let _ = catch_unwind(AssertUnwindSafe(|| {
+            let shared = *(raw as *mut *mut Shared);
+            if (*shared).libuv {
+                let words = (uv().expect("checked at construction").handle_size)(UV_PREPARE)
+                    .div_ceil(8)
+                    .max(1);
+                free_mem(raw, words);
+            }
+            (*shared).closing -= 1;
+            finish_teardown(shared);
+        }));
+    }
+
     /// The environment is going away (a loop that is not libuv's): close
     /// every handle. Nothing runs that loop afterwards, so a close callback
     /// that has not run by the end of this hook never will, and the state
@@ -617,6 +762,13 @@ mod imp {
         let handles: Vec<*mut Handle> = (*shared).handles.drain().map(|(_, h)| h).collect();
         for h in handles {
             close(shared, h);
+        }
+        let prepare = (*shared).prepare;
+        if !prepare.is_null() {
+            let uv = uv().expect("checked at construction");
+            (*shared).prepare = ptr::null_mut();
+            (*shared).closing += 1;
+            (uv.close)(prepare, Some(on_prepare_close));
         }
         (*shared).closing -= 1;
         finish_teardown(shared);

@@ -44,6 +44,13 @@ impl ReactorPoller {
         unsafe { imp::watch(self.inner, env.raw(), fd, 0, false).ok() };
         unsafe { imp::forget(self.inner, fd) }
     }
+
+    /// True when `fd` is registered but no longer refers to the file it
+    /// was registered for (closed, or closed and the number reused).
+    #[napi(catch_unwind)]
+    pub fn stale(&self, fd: i32) -> bool {
+        unsafe { imp::stale(self.inner, fd) }
+    }
 }
 
 #[cfg(not(unix))]
@@ -68,6 +75,11 @@ impl ReactorPoller {
 
     #[napi(catch_unwind)]
     pub fn release(&mut self, _fd: i32) {}
+
+    #[napi(catch_unwind)]
+    pub fn stale(&self, _fd: i32) -> bool {
+        false
+    }
 }
 
 #[cfg(unix)]
@@ -82,7 +94,9 @@ mod imp {
     use napi::sys;
     use napi::{Error, Result};
 
-    use crate::poll::PANICKED;
+    use pysocket_core::fdid::{self, FileId};
+
+    use crate::poll::{CLOSED, PANICKED};
 
     const READABLE: i32 = 1;
     const WRITABLE: i32 = 2;
@@ -92,12 +106,22 @@ mod imp {
         keep_alive: bool,
         /// False from a report until its dispatch ran.
         armed: bool,
+        /// The file `fd` referred to when it was registered.
+        id: FileId,
+        /// poll(2) said POLLNVAL: the fd was closed behind our back. It is
+        /// never polled again (poll would report it at once, forever).
+        closed: bool,
+        /// Which registration of `fd` this is: an event still queued for an
+        /// earlier one (whose number was closed and reused) is not delivered.
+        serial: u64,
     }
 
     #[derive(Default)]
     struct State {
         fds: HashMap<i32, Reg>,
         stop: bool,
+        /// The serial of the last registration made.
+        serial: u64,
     }
 
     pub struct Inner {
@@ -118,6 +142,7 @@ mod imp {
 
     struct Event {
         inner: *const Inner,
+        serial: u64,
         fd: i32,
         status: i32,
         events: i32,
@@ -125,6 +150,11 @@ mod imp {
 
     fn failed(what: &str) -> Error {
         Error::from_reason(format!("pysocket: {what} failed"))
+    }
+
+    fn os(e: std::io::Error) -> Error {
+        let errno = e.raw_os_error().unwrap_or(libc::EBADF);
+        Error::from_reason(format!("PYSOCKET:os:{errno}"))
     }
 
     impl Inner {
@@ -218,7 +248,7 @@ mod imp {
                     return;
                 }
                 for (&fd, reg) in st.fds.iter() {
-                    if reg.armed && reg.events != 0 {
+                    if reg.armed && !reg.closed && reg.events != 0 {
                         let mut ev = 0;
                         if reg.events & READABLE != 0 {
                             ev |= libc::POLLIN;
@@ -262,13 +292,15 @@ mod imp {
                     events |= WRITABLE;
                 }
                 let status = if p.revents & libc::POLLNVAL != 0 {
-                    -libc::EBADF
+                    reg.closed = true;
+                    CLOSED
                 } else {
                     0
                 };
                 reg.armed = false;
                 let ev = Box::into_raw(Box::new(Event {
                     inner: inner as *const Inner,
+                    serial: reg.serial,
                     fd: p.fd,
                     status,
                     events: events & reg.events,
@@ -301,6 +333,14 @@ mod imp {
                 return;
             }
             let inner = &*ev.inner;
+            let current = matches!(
+                inner.state.lock().unwrap().fds.get(&ev.fd),
+                Some(reg) if reg.serial == ev.serial
+            );
+            if !current {
+                // For a registration released since: not this one's news.
+                return;
+            }
             let r = catch_unwind(AssertUnwindSafe(|| {
                 crate::dispatch::dispatch(env, func, inner.async_ctx, ev.fd, ev.status, ev.events)
             }));
@@ -311,7 +351,7 @@ mod imp {
             }
             let mut st = inner.state.lock().unwrap();
             if let Some(reg) = st.fds.get_mut(&ev.fd) {
-                reg.armed = true;
+                reg.armed = !reg.closed;
             }
             drop(st);
             inner.wake();
@@ -331,13 +371,36 @@ mod imp {
         let before = inner.alive.get();
         {
             let mut st = inner.state.lock().unwrap();
-            let reg = st.fds.entry(fd).or_insert(Reg {
-                events: 0,
-                keep_alive: false,
-                armed: true,
-            });
+            let events = events & (READABLE | WRITABLE);
+            // Numbers are cheap: one per call, used by a new registration.
+            let serial = st.serial + 1;
+            st.serial = serial;
+            let reg = match st.fds.entry(fd) {
+                std::collections::hash_map::Entry::Occupied(o) => o.into_mut(),
+                std::collections::hash_map::Entry::Vacant(v) => {
+                    if events == 0 {
+                        return Ok(());
+                    }
+                    // What asyncio's selector (and libuv) refuse: a closed
+                    // fd, or one epoll cannot wait on (regular files), which
+                    // poll(2) would report ready forever.
+                    fdid::pollable(fd).map_err(os)?;
+                    let id = fdid::file_id(fd).map_err(os)?;
+                    v.insert(Reg {
+                        events: 0,
+                        keep_alive: false,
+                        armed: true,
+                        id,
+                        closed: false,
+                        serial,
+                    })
+                }
+            };
+            if reg.closed && events != 0 {
+                return Err(os(std::io::Error::from_raw_os_error(libc::EBADF)));
+            }
             let was = reg.keep_alive && reg.events != 0;
-            reg.events = events & (READABLE | WRITABLE);
+            reg.events = events;
             reg.keep_alive = keep_alive;
             let now = reg.keep_alive && reg.events != 0;
             match (was, now) {
@@ -354,6 +417,16 @@ mod imp {
         }
         inner.wake();
         Ok(())
+    }
+
+    /// Whether `fd`'s registration outlived the file it was made for.
+    pub unsafe fn stale(inner: *const Inner, fd: i32) -> bool {
+        let inner = &*inner;
+        let st = inner.state.lock().unwrap();
+        match st.fds.get(&fd) {
+            Some(reg) => reg.closed || !fdid::still(fd, reg.id),
+            None => false,
+        }
     }
 
     pub unsafe fn forget(inner: *const Inner, fd: i32) {
