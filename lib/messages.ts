@@ -21,14 +21,15 @@ import { SendallOp } from './loop/ops'
 import {
   type SocketStreamOptions,
   claim,
-  unclaim,
+  shutdownWrites,
+  releaseSocket,
   duplexOptions,
   sizeOption,
   checkStreamOptions,
   rethrow,
 } from './stream'
 
-const { EMSGSIZE, ENOTCONN, EBADF } = osConstants.errno
+const { EMSGSIZE, EBADF } = osConstants.errno
 
 /** Options of `loop.sock_messages`. */
 export interface MessageStreamOptions extends Omit<SocketStreamOptions, 'readSize'> {
@@ -183,28 +184,12 @@ export class MessageStream extends Duplex {
   // has no stream to end.
   /** @internal Node's stream hook. */
   override _final(cb: (e?: Error | null) => void): void {
-    if (this.sock.type === C.SOCK_SEQPACKET) {
-      try {
-        this.sock.shutdown(C.SHUT_WR)
-      } catch (e) {
-        if (!(e instanceof OSError && e.errno === ENOTCONN)) return cb(e as Error)
-      }
-    }
-    cb()
+    cb(this.sock.type === C.SOCK_SEQPACKET ? shutdownWrites(this.sock) : null)
   }
 
   /** @internal Node's stream hook. */
   override _destroy(err: Error | null, cb: (e?: Error | null) => void): void {
-    this.abort.abort()
-    unclaim(this.sock, this)
-    if (this.autoClose) {
-      try {
-        this.sock.close()
-      } catch (e) {
-        err ??= e as Error
-      }
-    }
-    cb(err)
+    cb(releaseSocket(this.sock, this, this.abort, this.autoClose, err))
   }
 }
 

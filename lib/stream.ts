@@ -81,6 +81,44 @@ export function unclaim(sock: socket, stream: Duplex): void {
 }
 
 /**
+ * @internal
+ * shutdown(SHUT_WR) for a stream's end(): the error to end with, or null.
+ * ENOTCONN (the peer reset first) is no error, as net's.
+ */
+export function shutdownWrites(sock: socket): Error | null {
+  try {
+    sock.shutdown(C.SHUT_WR)
+  } catch (e) {
+    if (!(e instanceof OSError && e.errno === ENOTCONN)) return e as Error
+  }
+  return null
+}
+
+/**
+ * @internal
+ * The common part of a stream's destroy(): stop its calls, let go of the
+ * socket, and close it where `autoClose` says; the error to end with.
+ */
+export function releaseSocket(
+  sock: socket,
+  stream: Duplex,
+  abort: AbortController,
+  autoClose: boolean,
+  err: Error | null,
+): Error | null {
+  abort.abort()
+  unclaim(sock, stream)
+  if (autoClose) {
+    try {
+      sock.close()
+    } catch (e) {
+      err ??= e as Error
+    }
+  }
+  return err
+}
+
+/**
  * @internal An exception from a listener the stream called (a 'data'
  * handler, a write callback) is the program's uncaught exception, as it is
  * under net.Socket, not a rejected promise nobody sees.
@@ -327,28 +365,15 @@ export class SocketStream extends Duplex {
   // end(): the peer reads end of stream, and this side can still read.
   /** @internal Node's stream hook. */
   override _final(cb: (e?: Error | null) => void): void {
-    try {
-      this.sock.shutdown(C.SHUT_WR)
-    } catch (e) {
-      // The peer is gone already (reset): nothing left to shut down, as net.
-      if (!(e instanceof OSError && e.errno === ENOTCONN)) return cb(e as Error)
-    }
-    cb()
+    cb(shutdownWrites(this.sock))
   }
 
   /** @internal Node's stream hook. */
   override _destroy(err: Error | null, cb: (e?: Error | null) => void): void {
-    this.abort.abort()
     if (this.idleTimer !== undefined) clearTimeout(this.idleTimer)
     this.idleTimer = undefined
-    unclaim(this.sock, this)
-    if (this.autoClose) {
-      try {
-        this.sock.close()
-      } catch (e) {
-        err ??= e as Error
-      }
-    } else if (this.unrefd) {
+    err = releaseSocket(this.sock, this, this.abort, this.autoClose, err)
+    if (!this.autoClose && this.unrefd) {
       // The socket's own calls keep the process alive again.
       setRef(this.sock, true)
     }
