@@ -217,9 +217,16 @@ mod imp {
         close: CloseFn,
         ref_: RefFn,
         unref: RefFn,
-        prepare_init: PrepareInitFn,
-        prepare_start: PrepareStartFn,
-        prepare_stop: HandleFn,
+        /// None where the host lacks them (Deno's emulation, forced with
+        /// `PYSOCKET_LOOP_POLLER=uv`): no libuv poll phase to protect there.
+        prepare: Option<PrepareFns>,
+    }
+
+    /// libuv's prepare handles, for the check before each poll phase.
+    struct PrepareFns {
+        init: PrepareInitFn,
+        start: PrepareStartFn,
+        stop: HandleFn,
     }
 
     fn lookup(name: &CStr) -> Option<*mut c_void> {
@@ -240,13 +247,17 @@ mod imp {
                 close: mem::transmute::<*mut c_void, CloseFn>(lookup(c"uv_close")?),
                 ref_: mem::transmute::<*mut c_void, RefFn>(lookup(c"uv_ref")?),
                 unref: mem::transmute::<*mut c_void, RefFn>(lookup(c"uv_unref")?),
-                prepare_init: mem::transmute::<*mut c_void, PrepareInitFn>(lookup(
-                    c"uv_prepare_init",
-                )?),
-                prepare_start: mem::transmute::<*mut c_void, PrepareStartFn>(lookup(
-                    c"uv_prepare_start",
-                )?),
-                prepare_stop: mem::transmute::<*mut c_void, HandleFn>(lookup(c"uv_prepare_stop")?),
+                prepare: (|| {
+                    Some(PrepareFns {
+                        init: mem::transmute::<*mut c_void, PrepareInitFn>(lookup(
+                            c"uv_prepare_init",
+                        )?),
+                        start: mem::transmute::<*mut c_void, PrepareStartFn>(lookup(
+                            c"uv_prepare_start",
+                        )?),
+                        stop: mem::transmute::<*mut c_void, HandleFn>(lookup(c"uv_prepare_stop")?),
+                    })
+                })(),
             })
         })
         .as_ref()
@@ -569,6 +580,11 @@ mod imp {
     /// Lists `fd` for the check before libuv's next poll phase, starting
     /// the prepare handle (unreferenced: it never keeps the loop alive).
     unsafe fn check_before_poll(uv: &Uv, shared: *mut Shared, fd: i32) -> Result<()> {
+        // Only libuv's own poll phase hands fds to epoll_ctl and aborts on
+        // its failure; a host loop that merely emulates libuv has neither.
+        let Some(prepare) = uv.prepare.as_ref().filter(|_| (*shared).libuv) else {
+            return Ok(());
+        };
         (*shared).pending.push(fd);
         if (*shared).prepare_active {
             return Ok(());
@@ -578,7 +594,7 @@ mod imp {
             let words = size.div_ceil(8).max(1);
             let mem = Box::into_raw(vec![0u64; words].into_boxed_slice()) as *mut u64;
             let mem = mem as *mut c_void;
-            let rc = (uv.prepare_init)((*shared).uv_loop, mem);
+            let rc = (prepare.init)((*shared).uv_loop, mem);
             if rc < 0 {
                 free_mem(mem, words);
                 return Err(os(-rc));
@@ -587,7 +603,7 @@ mod imp {
             (uv.unref)(mem);
             (*shared).prepare = mem;
         }
-        let rc = (uv.prepare_start)((*shared).prepare, on_prepare);
+        let rc = (prepare.start)((*shared).prepare, on_prepare);
         if rc < 0 {
             return Err(os(-rc));
         }
@@ -602,8 +618,10 @@ mod imp {
     unsafe extern "C" fn on_prepare(raw: *mut c_void) {
         let _ = catch_unwind(AssertUnwindSafe(|| {
             let shared = *(raw as *mut *mut Shared);
-            let uv = uv().expect("checked at construction");
-            (uv.prepare_stop)(raw);
+            let prepare = uv()
+                .and_then(|uv| uv.prepare.as_ref())
+                .expect("the handle exists only where these do");
+            (prepare.stop)(raw);
             (*shared).prepare_active = false;
             let fds = mem::take(&mut (*shared).pending);
             for fd in fds {
