@@ -154,7 +154,7 @@ mod imp {
 
     fn os(e: std::io::Error) -> Error {
         let errno = e.raw_os_error().unwrap_or(libc::EBADF);
-        Error::from_reason(format!("PYSOCKET:os:{errno}"))
+        crate::error::to_js(pysocket_core::Error::Os(errno))
     }
 
     impl Inner {
