@@ -5,6 +5,7 @@
 
 use std::io;
 use std::mem;
+use std::ops::Range;
 use std::os::fd::RawFd;
 
 use socket2::SockAddr;
@@ -111,12 +112,27 @@ pub struct Decoded {
 }
 
 /// Walks the `msg_controllen` bytes the kernel filled in. Items follow one
-/// another as glibc's CMSG_NXTHDR allows; an item cut short by the end of
-/// the buffer is returned with the data that is there, and flagged.
+/// another as glibc's CMSG_FIRSTHDR/CMSG_NXTHDR allow; an item cut short by
+/// the end of the buffer is returned with the data that is there, and
+/// flagged.
 pub fn decode_control(ctrl: &[u8]) -> Decoded {
+    let mut items = Vec::new();
+    let malformed = walk_control(ctrl, |level, ty, data| {
+        items.push(Item {
+            level,
+            ty,
+            data: ctrl[data].to_vec(),
+        })
+    });
+    Decoded { items, malformed }
+}
+
+/// The walk of `decode_control` without copying: `item(level, type, data)`
+/// for each item, `data` the range of its bytes in `ctrl`. Returns whether
+/// the data was malformed or truncated.
+pub fn walk_control(ctrl: &[u8], mut item: impl FnMut(i32, i32, Range<usize>)) -> bool {
     let hdr = header_len();
     let hsize = mem::size_of::<libc::cmsghdr>();
-    let mut out = Decoded::default();
     // CMSG_FIRSTHDR: a header must fit.
     let mut at = if ctrl.len() >= hsize { Some(0) } else { None };
     while let Some(off) = at {
@@ -124,14 +140,12 @@ pub fn decode_control(ctrl: &[u8]) -> Decoded {
         let clen = cmsg_len_of(&h);
         // get_cmsg_data_len: the header and its length field must be there.
         if ctrl.len() - off < hdr || clen < hdr {
-            out.malformed = true;
-            break;
+            return true;
         }
         let want = clen - hdr;
         let data_off = off + hdr;
         if data_off > ctrl.len() {
-            out.malformed = true;
-            break;
+            return true;
         }
         let space = ctrl.len() - data_off;
         let (n, truncated) = if space >= want {
@@ -139,14 +153,9 @@ pub fn decode_control(ctrl: &[u8]) -> Decoded {
         } else {
             (space, true)
         };
-        out.items.push(Item {
-            level: h.cmsg_level,
-            ty: h.cmsg_type,
-            data: ctrl[data_off..data_off + n].to_vec(),
-        });
+        item(h.cmsg_level, h.cmsg_type, data_off..data_off + n);
         if truncated {
-            out.malformed = true;
-            break;
+            return true;
         }
         // CMSG_NXTHDR (glibc): the next header and all of its aligned
         // length must lie inside the buffer.
@@ -162,7 +171,13 @@ pub fn decode_control(ctrl: &[u8]) -> Decoded {
             }
         };
     }
-    out
+    false
+}
+
+/// The upper bound on how many items `len` bytes of control data can hold
+/// (each takes at least a header).
+pub fn max_items(len: usize) -> usize {
+    len / header_len() + 1
 }
 
 /// The fds of every SCM_RIGHTS item in `items`.
@@ -246,15 +261,55 @@ pub fn recvmsg(
     flags: i32,
     mode: Mode,
 ) -> Result<Received> {
-    let mut iov: Vec<libc::iovec> = bufs
-        .iter_mut()
-        .map(|b| libc::iovec {
+    let mut control = vec![0u8; ancbufsize];
+    let r = recvmsg_raw(fd, bufs, &mut control, flags, mode)?;
+    let decoded = decode_control(&control[..r.controllen]);
+    Ok(Received {
+        nbytes: r.nbytes,
+        items: decoded.items,
+        malformed: decoded.malformed,
+        msg_flags: r.msg_flags,
+        addr: r.addr,
+    })
+}
+
+/// What `recvmsg_raw` received: the control data stays in the caller's
+/// buffer, its first `controllen` bytes (walk it with `walk_control`).
+pub struct RawReceived {
+    pub nbytes: usize,
+    pub controllen: usize,
+    pub msg_flags: i32,
+    pub addr: SockAddr,
+}
+
+/// recvmsg(2) scattering into `bufs`, the control data into `control`
+/// (ancbufsize is its length): no allocation for one buffer.
+pub fn recvmsg_raw(
+    fd: RawFd,
+    bufs: &mut [&mut [u8]],
+    control: &mut [u8],
+    flags: i32,
+    mode: Mode,
+) -> Result<RawReceived> {
+    let mut one: [libc::iovec; 1];
+    let mut many: Vec<libc::iovec>;
+    let iov: &mut [libc::iovec] = if let [b] = bufs {
+        one = [libc::iovec {
             iov_base: b.as_mut_ptr().cast(),
             iov_len: b.len(),
-        })
-        .collect();
-    // u64 storage keeps the control buffer aligned for cmsghdr.
-    let mut control = vec![0u64; ancbufsize.div_ceil(8)];
+        }];
+        &mut one
+    } else {
+        many = bufs
+            .iter_mut()
+            .map(|b| libc::iovec {
+                iov_base: b.as_mut_ptr().cast(),
+                iov_len: b.len(),
+            })
+            .collect();
+        &mut many
+    };
+    let ancbufsize = control.len();
     let ((n, msg_flags, controllen), addr) = wait::call(fd, mode, Interest::Read, || unsafe {
         SockAddr::try_init(|storage, len| {
             // SAFETY: a zeroed msghdr is valid; the pointers below outlive the call.
@@ -275,15 +330,9 @@ pub fn recvmsg(
             Ok((n as usize, msg.msg_flags, msg.msg_controllen as usize))
         })
     })?;
-    // SAFETY: the control storage holds at least `ancbufsize` bytes.
-    let bytes = unsafe {
-        std::slice::from_raw_parts(control.as_ptr().cast::<u8>(), controllen.min(ancbufsize))
-    };
-    let decoded = decode_control(bytes);
-    Ok(Received {
+    Ok(RawReceived {
         nbytes: n,
-        items: decoded.items,
-        malformed: decoded.malformed,
+        controllen: controllen.min(ancbufsize),
         msg_flags,
         addr,
     })
