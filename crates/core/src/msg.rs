@@ -62,7 +62,13 @@ pub struct Item {
 /// Lays out `items` as a control buffer for sendmsg (each item padded to
 /// CMSG_SPACE, as CPython does).
 pub fn encode_control(items: &[(i32, i32, &[u8])]) -> Result<Vec<u8>> {
-    let hdr = header_len();
+    let mut buf = vec![0u8; control_len(items)?];
+    encode_control_into(items, &mut buf);
+    Ok(buf)
+}
+
+/// The bytes `items` take as a control buffer (each padded to CMSG_SPACE).
+pub fn control_len(items: &[(i32, i32, &[u8])]) -> Result<usize> {
     let mut total: usize = 0;
     for (_, _, data) in items {
         let space = cmsg_space(data.len() as i64)
@@ -72,7 +78,12 @@ pub fn encode_control(items: &[(i32, i32, &[u8])]) -> Result<Vec<u8>> {
             .filter(|t| *t <= SOCKLEN_T_LIMIT)
             .ok_or_else(|| Error::OsMessage("too much ancillary data".into()))?;
     }
-    let mut buf = vec![0u8; total];
+    Ok(total)
+}
+
+/// Lays out `items` in `buf`, which is zeroed and `control_len(items)` long.
+pub fn encode_control_into(items: &[(i32, i32, &[u8])], buf: &mut [u8]) {
+    let hdr = header_len();
     let mut off = 0;
     for (level, ty, data) in items {
         let len = hdr + data.len();
@@ -82,14 +93,33 @@ pub fn encode_control(items: &[(i32, i32, &[u8])]) -> Result<Vec<u8>> {
         h.cmsg_len = len as _;
         h.cmsg_level = *level;
         h.cmsg_type = *ty;
-        // SAFETY: `off + hdr <= buf.len()`; the header is written unaligned.
+        assert!(
+            off + len <= buf.len(),
+            "control buffer shorter than control_len"
+        );
+        // SAFETY: `off + hdr <= buf.len()` (checked above); the header is written unaligned.
         unsafe {
             std::ptr::write_unaligned(buf.as_mut_ptr().add(off).cast::<libc::cmsghdr>(), h);
         }
         buf[off + hdr..off + len].copy_from_slice(data);
         off += align(len);
     }
-    Ok(buf)
+}
+
+/// Calls `f` with the iovecs `at(0..n)`: on the stack for one buffer, the
+/// common case, else in a Vec.
+fn with_iovecs<R>(
+    n: usize,
+    at: impl FnMut(usize) -> libc::iovec,
+    f: impl FnOnce(&mut [libc::iovec]) -> R,
+) -> R {
+    let mut at = at;
+    if n == 1 {
+        f(&mut [at(0)])
+    } else {
+        let mut many: Vec<libc::iovec> = (0..n).map(at).collect();
+        f(&mut many)
+    }
 }
 
 fn read_header(ctrl: &[u8], off: usize) -> libc::cmsghdr {
@@ -211,33 +241,32 @@ pub fn sendmsg(
     addr: Option<&SockAddr>,
     mode: Mode,
 ) -> Result<usize> {
-    let mut iov: Vec<libc::iovec> = bufs
-        .iter()
-        .map(|b| libc::iovec {
-            iov_base: b.as_ptr() as *mut libc::c_void,
-            iov_len: b.len(),
-        })
-        .collect();
-    // SAFETY: a zeroed msghdr is valid; every pointer set below outlives the call.
-    let mut msg: libc::msghdr = unsafe { mem::zeroed() };
-    if let Some(a) = addr {
-        msg.msg_name = a.as_ptr() as *mut libc::c_void;
-        msg.msg_namelen = a.len();
-    }
-    msg.msg_iov = iov.as_mut_ptr();
-    msg.msg_iovlen = iov.len() as _;
-    if !control.is_empty() {
-        msg.msg_control = control.as_ptr() as *mut libc::c_void;
-        msg.msg_controllen = control.len() as _;
-    }
-    wait::call(fd, mode, Interest::Write, || {
-        // SAFETY: msg points at live buffers for the duration of the call.
-        let n = unsafe { libc::sendmsg(fd, &msg, flags) };
-        if n < 0 {
-            Err(io::Error::last_os_error())
-        } else {
-            Ok(n as usize)
+    let iovec = |i: usize| libc::iovec {
+        iov_base: bufs[i].as_ptr() as *mut libc::c_void,
+        iov_len: bufs[i].len(),
+    };
+    with_iovecs(bufs.len(), iovec, |iov| {
+        // SAFETY: a zeroed msghdr is valid; every pointer set below outlives the call.
+        let mut msg: libc::msghdr = unsafe { mem::zeroed() };
+        if let Some(a) = addr {
+            msg.msg_name = a.as_ptr() as *mut libc::c_void;
+            msg.msg_namelen = a.len();
         }
+        msg.msg_iov = iov.as_mut_ptr();
+        msg.msg_iovlen = iov.len() as _;
+        if !control.is_empty() {
+            msg.msg_control = control.as_ptr() as *mut libc::c_void;
+            msg.msg_controllen = control.len() as _;
+        }
+        wait::call(fd, mode, Interest::Write, || {
+            // SAFETY: msg points at live buffers for the duration of the call.
+            let n = unsafe { libc::sendmsg(fd, &msg, flags) };
+            if n < 0 {
+                Err(io::Error::last_os_error())
+            } else {
+                Ok(n as usize)
+            }
+        })
     })
 }
 
@@ -291,43 +320,32 @@ pub fn recvmsg_raw(
     flags: i32,
     mode: Mode,
 ) -> Result<RawReceived> {
-    let mut one: [libc::iovec; 1];
-    let mut many: Vec<libc::iovec>;
-    let iov: &mut [libc::iovec] = if let [b] = bufs {
-        one = [libc::iovec {
-            iov_base: b.as_mut_ptr().cast(),
-            iov_len: b.len(),
-        }];
-        &mut one
-    } else {
-        many = bufs
-            .iter_mut()
-            .map(|b| libc::iovec {
-                iov_base: b.as_mut_ptr().cast(),
-                iov_len: b.len(),
-            })
-            .collect();
-        &mut many
-    };
     let ancbufsize = control.len();
-    let ((n, msg_flags, controllen), addr) = wait::call(fd, mode, Interest::Read, || unsafe {
-        SockAddr::try_init(|storage, len| {
-            // SAFETY: a zeroed msghdr is valid; the pointers below outlive the call.
-            let mut msg: libc::msghdr = mem::zeroed();
-            msg.msg_name = storage.cast();
-            msg.msg_namelen = *len;
-            msg.msg_iov = iov.as_mut_ptr();
-            msg.msg_iovlen = iov.len() as _;
-            if ancbufsize > 0 {
-                msg.msg_control = control.as_mut_ptr().cast();
-                msg.msg_controllen = ancbufsize as _;
-            }
-            let n = libc::recvmsg(fd, &mut msg, flags);
-            if n < 0 {
-                return Err(io::Error::last_os_error());
-            }
-            *len = msg.msg_namelen;
-            Ok((n as usize, msg.msg_flags, msg.msg_controllen as usize))
+    let count = bufs.len();
+    let iovec = |i: usize| libc::iovec {
+        iov_base: bufs[i].as_mut_ptr().cast(),
+        iov_len: bufs[i].len(),
+    };
+    let ((n, msg_flags, controllen), addr) = with_iovecs(count, iovec, |iov| {
+        wait::call(fd, mode, Interest::Read, || unsafe {
+            SockAddr::try_init(|storage, len| {
+                // SAFETY: a zeroed msghdr is valid; the pointers below outlive the call.
+                let mut msg: libc::msghdr = mem::zeroed();
+                msg.msg_name = storage.cast();
+                msg.msg_namelen = *len;
+                msg.msg_iov = iov.as_mut_ptr();
+                msg.msg_iovlen = iov.len() as _;
+                if ancbufsize > 0 {
+                    msg.msg_control = control.as_mut_ptr().cast();
+                    msg.msg_controllen = ancbufsize as _;
+                }
+                let n = libc::recvmsg(fd, &mut msg, flags);
+                if n < 0 {
+                    return Err(io::Error::last_os_error());
+                }
+                *len = msg.msg_namelen;
+                Ok((n as usize, msg.msg_flags, msg.msg_controllen as usize))
+            })
         })
     })?;
     Ok(RawReceived {

@@ -172,6 +172,9 @@ pub fn sendfile(sock: i32, file: i32, offset: i64, count: i64, timeout: f64) -> 
     Ok(sf::sendfile(sock, file, offset, count, Mode::from_secs(timeout)).js()? as f64)
 }
 
+/// The control buffer `sendmsg_one` keeps on the stack: an item of up to 60 fds.
+const SMALL_CONTROL: usize = 256;
+
 /// sendmsg of one buffer with at most one ancillary item (`anc_data` None
 /// for none): the common case (send_fds) without building arrays.
 #[napi(catch_unwind)]
@@ -186,9 +189,23 @@ pub fn sendmsg_one(
     addr: Option<&[u8]>,
     timeout: f64,
 ) -> Result<u32> {
-    let control = match anc_data {
-        Some(d) => msg::encode_control(&[(anc_level, anc_type, d)]).js()?,
-        None => Vec::new(),
+    // The control data of one item (a few fds) fits on the stack.
+    let mut small = [0u8; SMALL_CONTROL];
+    let mut big: Vec<u8>;
+    let control: &[u8] = match anc_data {
+        Some(d) => {
+            let item = [(anc_level, anc_type, d)];
+            let len = msg::control_len(&item).js()?;
+            let buf = if len <= SMALL_CONTROL {
+                &mut small[..len]
+            } else {
+                big = vec![0u8; len];
+                &mut big[..]
+            };
+            msg::encode_control_into(&item, buf);
+            buf
+        }
+        None => &[],
     };
     let to = match addr {
         Some(a) => Some(sockaddr(a)?),
@@ -197,7 +214,7 @@ pub fn sendmsg_one(
     let n = msg::sendmsg(
         fd,
         &[buf],
-        &control,
+        control,
         flags,
         to.as_ref(),
         Mode::from_secs(timeout),
