@@ -284,10 +284,19 @@ export declare function recvmmsg(fd: number, data: Uint8Array, bufsize: number, 
 export declare function recvmsgInto(fd: number, bufs: Array<Uint8Array>, ancbufsize: number, flags: number, timeout: number): [number, Array<[number, number, Buffer]>, number, unknown, boolean]
 
 /**
- * recvmsg into one buffer. `out` receives `[nbytes, msg_flags, malformed]`;
- * returns `null` or `[[[level, type, data]...], address]`.
+ * recvmsg into one buffer, the ancillary data into the first `ancbufsize`
+ * bytes of `control` where it stays: no object is built per item here.
+ * `out` (at least `recvmsgOneOutLen(ancbufsize)` long) receives
+ * `[nbytes, msg_flags, malformed, count]`, then `[level, type, offset,
+ * length]` of each item's data in `control`. Returns the sender's address.
  */
-export declare function recvmsgOne(fd: number, buf: Uint8Array, ancbufsize: number, flags: number, timeout: number, out: Float64Array): null | [Array<[number, number, Buffer]>, unknown]
+export declare function recvmsgOne(fd: number, buf: Uint8Array, control: Uint8Array, ancbufsize: number, flags: number, timeout: number, out: Float64Array): unknown
+
+/**
+ * The length of `out` that `recvmsg_one` needs for `ancbufsize` bytes of
+ * control data: room for as many items as it can hold.
+ */
+export declare function recvmsgOneOutLen(ancbufsize: number): number
 
 export declare function send(fd: number, data: Uint8Array, flags: number, timeout: number): number
 

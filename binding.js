@@ -909,6 +909,7 @@ module.exports.recvInto = nativeBinding.recvInto
 module.exports.recvmmsg = nativeBinding.recvmmsg
 module.exports.recvmsgInto = nativeBinding.recvmsgInto
 module.exports.recvmsgOne = nativeBinding.recvmsgOne
+module.exports.recvmsgOneOutLen = nativeBinding.recvmsgOneOutLen
 module.exports.send = nativeBinding.send
 module.exports.sendall = nativeBinding.sendall
 module.exports.sendfile = nativeBinding.sendfile

@@ -158,9 +158,14 @@ function received(
   return [r[0], r[1], r[2], r[3]]
 }
 
-// The counts of recvmsgOne: [nbytes, msg_flags, malformed]. Its own
-// ArrayBuffer keeps it off the V8 heap, so the addon can write to it directly.
-const counts = new Float64Array(new ArrayBuffer(3 * 8))
+// recvmsgOne's buffers: the control data, which the addon leaves where the
+// kernel put it, and `out`: [nbytes, msg_flags, malformed, count], then
+// [level, type, offset, length] per item. Up to SCRATCH_CONTROL bytes they
+// are reused (their own ArrayBuffers, so the addon can write to them
+// directly); larger requests get their own for the call.
+const SCRATCH_CONTROL = 64 * 1024
+let control = Buffer.allocUnsafeSlow(0)
+let out = new Float64Array(native.recvmsgOneOutLen(0))
 
 /** recvmsg into one buffer: `[nbytes, ancdata, msg_flags, address]`. */
 function recvOne(
@@ -170,10 +175,26 @@ function recvOne(
   fl: number,
   syscall: string,
 ): [number, AncItem[], number, unknown] {
-  const extras = nativeCall(syscall, () => native.recvmsgOne(s._fd, view, ancLen, fl, s._t, counts))
-  if (counts[2]) process.emitWarning(MALFORMED, 'RuntimeWarning')
-  if (extras === null) return [counts[0], [], counts[1], null]
-  return [counts[0], extras[0], counts[1], extras[1]]
+  let ctl = control
+  let o = out
+  if (ancLen > ctl.length) {
+    ctl = Buffer.allocUnsafeSlow(ancLen)
+    o = new Float64Array(native.recvmsgOneOutLen(ancLen))
+    if (ancLen <= SCRATCH_CONTROL) {
+      control = ctl
+      out = o
+    }
+  }
+  const addr = nativeCall(syscall, () => native.recvmsgOne(s._fd, view, ctl, ancLen, fl, s._t, o))
+  if (o[2]) process.emitWarning(MALFORMED, 'RuntimeWarning')
+  const count = o[3]
+  const items: AncItem[] = []
+  for (let i = 0, at = 4; i < count; i++, at += 4) {
+    const data = Buffer.allocUnsafe(o[at + 3])
+    ctl.copy(data, 0, o[at + 2], o[at + 2] + o[at + 3])
+    items.push([o[at], o[at + 1], data])
+  }
+  return [o[0], items, o[1], addr]
 }
 
 /** socket.recvmsg (declared on the class in socket.ts). */

@@ -211,7 +211,7 @@ export class Waiter {
    * (level-triggered) event instead of trying a syscall that would fail.
    */
   mayRead = true
-  /** Waiting in `idle` for the end-of-turn unref. */
+  /** Waiting in `idle` for the idle check (deferUnref). */
   idleQueued = false
   /** A socket call used this fd: keep the handle until the socket lets go of it. */
   owned = false
@@ -261,8 +261,8 @@ export function update(w: Waiter): void {
     (!w.queues[WRITE].empty || w.callbacks[WRITE] !== null ? WRITABLE : 0)
   if (want & READABLE && w.owned) w.lazyRead = true
   const events = want | (w.lazyRead ? READABLE : 0)
-  // Letting go of the process is deferred to the end of this loop turn
-  // (a socket that just finished a call usually starts the next one).
+  // Letting go of the process is deferred to the idle check (IDLE_MS): a
+  // socket that just finished a call usually starts the next one.
   const keepAlive =
     !w.unref && (want !== 0 || (w.keepAlive && events === w.events && deferUnref(w)))
   if (events !== w.events || keepAlive !== w.keepAlive) {
@@ -279,15 +279,23 @@ export function update(w: Waiter): void {
 }
 
 export let idle: Waiter[] = []
-export let idleCheck: NodeJS.Immediate | null = null
+export let idleCheck: ReturnType<typeof setTimeout> | null = null
+/**
+ * How long an idle waiter may keep the process alive, in milliseconds. The
+ * check runs on an unreferenced timer rather than at the end of every turn
+ * (a setImmediate per turn costs about a microsecond per round trip of a
+ * busy socket, which is nearly always busy again by then): a process whose
+ * last call just finished exits at most this much later.
+ */
+export const IDLE_MS = 1
 
-/** Queues `w` for the end-of-turn check; true (still kept alive for now). */
+/** Queues `w` for the idle check; true (still kept alive for now). */
 export function deferUnref(w: Waiter): boolean {
   if (!w.idleQueued) {
     w.idleQueued = true
     idle.push(w)
     if (idleCheck === null) {
-      idleCheck = setImmediate(unrefIdle)
+      idleCheck = setTimeout(unrefIdle, IDLE_MS)
       idleCheck.unref()
     }
   }

@@ -5,6 +5,7 @@
 
 use std::io;
 use std::mem;
+use std::ops::Range;
 use std::os::fd::RawFd;
 
 use socket2::SockAddr;
@@ -61,7 +62,13 @@ pub struct Item {
 /// Lays out `items` as a control buffer for sendmsg (each item padded to
 /// CMSG_SPACE, as CPython does).
 pub fn encode_control(items: &[(i32, i32, &[u8])]) -> Result<Vec<u8>> {
-    let hdr = header_len();
+    let mut buf = vec![0u8; control_len(items)?];
+    encode_control_into(items, &mut buf);
+    Ok(buf)
+}
+
+/// The bytes `items` take as a control buffer (each padded to CMSG_SPACE).
+pub fn control_len(items: &[(i32, i32, &[u8])]) -> Result<usize> {
     let mut total: usize = 0;
     for (_, _, data) in items {
         let space = cmsg_space(data.len() as i64)
@@ -71,7 +78,12 @@ pub fn encode_control(items: &[(i32, i32, &[u8])]) -> Result<Vec<u8>> {
             .filter(|t| *t <= SOCKLEN_T_LIMIT)
             .ok_or_else(|| Error::OsMessage("too much ancillary data".into()))?;
     }
-    let mut buf = vec![0u8; total];
+    Ok(total)
+}
+
+/// Lays out `items` in `buf`, which is zeroed and `control_len(items)` long.
+pub fn encode_control_into(items: &[(i32, i32, &[u8])], buf: &mut [u8]) {
+    let hdr = header_len();
     let mut off = 0;
     for (level, ty, data) in items {
         let len = hdr + data.len();
@@ -81,14 +93,33 @@ pub fn encode_control(items: &[(i32, i32, &[u8])]) -> Result<Vec<u8>> {
         h.cmsg_len = len as _;
         h.cmsg_level = *level;
         h.cmsg_type = *ty;
-        // SAFETY: `off + hdr <= buf.len()`; the header is written unaligned.
+        assert!(
+            off + len <= buf.len(),
+            "control buffer shorter than control_len"
+        );
+        // SAFETY: `off + hdr <= buf.len()` (checked above); the header is written unaligned.
         unsafe {
             std::ptr::write_unaligned(buf.as_mut_ptr().add(off).cast::<libc::cmsghdr>(), h);
         }
         buf[off + hdr..off + len].copy_from_slice(data);
         off += align(len);
     }
-    Ok(buf)
+}
+
+/// Calls `f` with the iovecs `at(0..n)`: on the stack for one buffer, the
+/// common case, else in a Vec.
+fn with_iovecs<R>(
+    n: usize,
+    at: impl FnMut(usize) -> libc::iovec,
+    f: impl FnOnce(&mut [libc::iovec]) -> R,
+) -> R {
+    let mut at = at;
+    if n == 1 {
+        f(&mut [at(0)])
+    } else {
+        let mut many: Vec<libc::iovec> = (0..n).map(at).collect();
+        f(&mut many)
+    }
 }
 
 fn read_header(ctrl: &[u8], off: usize) -> libc::cmsghdr {
@@ -111,12 +142,27 @@ pub struct Decoded {
 }
 
 /// Walks the `msg_controllen` bytes the kernel filled in. Items follow one
-/// another as glibc's CMSG_NXTHDR allows; an item cut short by the end of
-/// the buffer is returned with the data that is there, and flagged.
+/// another as glibc's CMSG_FIRSTHDR/CMSG_NXTHDR allow; an item cut short by
+/// the end of the buffer is returned with the data that is there, and
+/// flagged.
 pub fn decode_control(ctrl: &[u8]) -> Decoded {
+    let mut items = Vec::new();
+    let malformed = walk_control(ctrl, |level, ty, data| {
+        items.push(Item {
+            level,
+            ty,
+            data: ctrl[data].to_vec(),
+        })
+    });
+    Decoded { items, malformed }
+}
+
+/// The walk of `decode_control` without copying: `item(level, type, data)`
+/// for each item, `data` the range of its bytes in `ctrl`. Returns whether
+/// the data was malformed or truncated.
+pub fn walk_control(ctrl: &[u8], mut item: impl FnMut(i32, i32, Range<usize>)) -> bool {
     let hdr = header_len();
     let hsize = mem::size_of::<libc::cmsghdr>();
-    let mut out = Decoded::default();
     // CMSG_FIRSTHDR: a header must fit.
     let mut at = if ctrl.len() >= hsize { Some(0) } else { None };
     while let Some(off) = at {
@@ -124,14 +170,12 @@ pub fn decode_control(ctrl: &[u8]) -> Decoded {
         let clen = cmsg_len_of(&h);
         // get_cmsg_data_len: the header and its length field must be there.
         if ctrl.len() - off < hdr || clen < hdr {
-            out.malformed = true;
-            break;
+            return true;
         }
         let want = clen - hdr;
         let data_off = off + hdr;
         if data_off > ctrl.len() {
-            out.malformed = true;
-            break;
+            return true;
         }
         let space = ctrl.len() - data_off;
         let (n, truncated) = if space >= want {
@@ -139,14 +183,9 @@ pub fn decode_control(ctrl: &[u8]) -> Decoded {
         } else {
             (space, true)
         };
-        out.items.push(Item {
-            level: h.cmsg_level,
-            ty: h.cmsg_type,
-            data: ctrl[data_off..data_off + n].to_vec(),
-        });
+        item(h.cmsg_level, h.cmsg_type, data_off..data_off + n);
         if truncated {
-            out.malformed = true;
-            break;
+            return true;
         }
         // CMSG_NXTHDR (glibc): the next header and all of its aligned
         // length must lie inside the buffer.
@@ -162,7 +201,13 @@ pub fn decode_control(ctrl: &[u8]) -> Decoded {
             }
         };
     }
-    out
+    false
+}
+
+/// The upper bound on how many items `len` bytes of control data can hold
+/// (each takes at least a header).
+pub fn max_items(len: usize) -> usize {
+    len / header_len() + 1
 }
 
 /// The fds of every SCM_RIGHTS item in `items`.
@@ -196,33 +241,32 @@ pub fn sendmsg(
     addr: Option<&SockAddr>,
     mode: Mode,
 ) -> Result<usize> {
-    let mut iov: Vec<libc::iovec> = bufs
-        .iter()
-        .map(|b| libc::iovec {
-            iov_base: b.as_ptr() as *mut libc::c_void,
-            iov_len: b.len(),
-        })
-        .collect();
-    // SAFETY: a zeroed msghdr is valid; every pointer set below outlives the call.
-    let mut msg: libc::msghdr = unsafe { mem::zeroed() };
-    if let Some(a) = addr {
-        msg.msg_name = a.as_ptr() as *mut libc::c_void;
-        msg.msg_namelen = a.len();
-    }
-    msg.msg_iov = iov.as_mut_ptr();
-    msg.msg_iovlen = iov.len() as _;
-    if !control.is_empty() {
-        msg.msg_control = control.as_ptr() as *mut libc::c_void;
-        msg.msg_controllen = control.len() as _;
-    }
-    wait::call(fd, mode, Interest::Write, || {
-        // SAFETY: msg points at live buffers for the duration of the call.
-        let n = unsafe { libc::sendmsg(fd, &msg, flags) };
-        if n < 0 {
-            Err(io::Error::last_os_error())
-        } else {
-            Ok(n as usize)
+    let iovec = |i: usize| libc::iovec {
+        iov_base: bufs[i].as_ptr() as *mut libc::c_void,
+        iov_len: bufs[i].len(),
+    };
+    with_iovecs(bufs.len(), iovec, |iov| {
+        // SAFETY: a zeroed msghdr is valid; every pointer set below outlives the call.
+        let mut msg: libc::msghdr = unsafe { mem::zeroed() };
+        if let Some(a) = addr {
+            msg.msg_name = a.as_ptr() as *mut libc::c_void;
+            msg.msg_namelen = a.len();
         }
+        msg.msg_iov = iov.as_mut_ptr();
+        msg.msg_iovlen = iov.len() as _;
+        if !control.is_empty() {
+            msg.msg_control = control.as_ptr() as *mut libc::c_void;
+            msg.msg_controllen = control.len() as _;
+        }
+        wait::call(fd, mode, Interest::Write, || {
+            // SAFETY: msg points at live buffers for the duration of the call.
+            let n = unsafe { libc::sendmsg(fd, &msg, flags) };
+            if n < 0 {
+                Err(io::Error::last_os_error())
+            } else {
+                Ok(n as usize)
+            }
+        })
     })
 }
 
@@ -246,44 +290,67 @@ pub fn recvmsg(
     flags: i32,
     mode: Mode,
 ) -> Result<Received> {
-    let mut iov: Vec<libc::iovec> = bufs
-        .iter_mut()
-        .map(|b| libc::iovec {
-            iov_base: b.as_mut_ptr().cast(),
-            iov_len: b.len(),
-        })
-        .collect();
-    // u64 storage keeps the control buffer aligned for cmsghdr.
-    let mut control = vec![0u64; ancbufsize.div_ceil(8)];
-    let ((n, msg_flags, controllen), addr) = wait::call(fd, mode, Interest::Read, || unsafe {
-        SockAddr::try_init(|storage, len| {
-            // SAFETY: a zeroed msghdr is valid; the pointers below outlive the call.
-            let mut msg: libc::msghdr = mem::zeroed();
-            msg.msg_name = storage.cast();
-            msg.msg_namelen = *len;
-            msg.msg_iov = iov.as_mut_ptr();
-            msg.msg_iovlen = iov.len() as _;
-            if ancbufsize > 0 {
-                msg.msg_control = control.as_mut_ptr().cast();
-                msg.msg_controllen = ancbufsize as _;
-            }
-            let n = libc::recvmsg(fd, &mut msg, flags);
-            if n < 0 {
-                return Err(io::Error::last_os_error());
-            }
-            *len = msg.msg_namelen;
-            Ok((n as usize, msg.msg_flags, msg.msg_controllen as usize))
-        })
-    })?;
-    // SAFETY: the control storage holds at least `ancbufsize` bytes.
-    let bytes = unsafe {
-        std::slice::from_raw_parts(control.as_ptr().cast::<u8>(), controllen.min(ancbufsize))
-    };
-    let decoded = decode_control(bytes);
+    let mut control = vec![0u8; ancbufsize];
+    let r = recvmsg_raw(fd, bufs, &mut control, flags, mode)?;
+    let decoded = decode_control(&control[..r.controllen]);
     Ok(Received {
-        nbytes: n,
+        nbytes: r.nbytes,
         items: decoded.items,
         malformed: decoded.malformed,
+        msg_flags: r.msg_flags,
+        addr: r.addr,
+    })
+}
+
+/// What `recvmsg_raw` received: the control data stays in the caller's
+/// buffer, its first `controllen` bytes (walk it with `walk_control`).
+pub struct RawReceived {
+    pub nbytes: usize,
+    pub controllen: usize,
+    pub msg_flags: i32,
+    pub addr: SockAddr,
+}
+
+/// recvmsg(2) scattering into `bufs`, the control data into `control`
+/// (ancbufsize is its length): no allocation for one buffer.
+pub fn recvmsg_raw(
+    fd: RawFd,
+    bufs: &mut [&mut [u8]],
+    control: &mut [u8],
+    flags: i32,
+    mode: Mode,
+) -> Result<RawReceived> {
+    let ancbufsize = control.len();
+    let count = bufs.len();
+    let iovec = |i: usize| libc::iovec {
+        iov_base: bufs[i].as_mut_ptr().cast(),
+        iov_len: bufs[i].len(),
+    };
+    let ((n, msg_flags, controllen), addr) = with_iovecs(count, iovec, |iov| {
+        wait::call(fd, mode, Interest::Read, || unsafe {
+            SockAddr::try_init(|storage, len| {
+                // SAFETY: a zeroed msghdr is valid; the pointers below outlive the call.
+                let mut msg: libc::msghdr = mem::zeroed();
+                msg.msg_name = storage.cast();
+                msg.msg_namelen = *len;
+                msg.msg_iov = iov.as_mut_ptr();
+                msg.msg_iovlen = iov.len() as _;
+                if ancbufsize > 0 {
+                    msg.msg_control = control.as_mut_ptr().cast();
+                    msg.msg_controllen = ancbufsize as _;
+                }
+                let n = libc::recvmsg(fd, &mut msg, flags);
+                if n < 0 {
+                    return Err(io::Error::last_os_error());
+                }
+                *len = msg.msg_namelen;
+                Ok((n as usize, msg.msg_flags, msg.msg_controllen as usize))
+            })
+        })
+    })?;
+    Ok(RawReceived {
+        nbytes: n,
+        controllen: controllen.min(ancbufsize),
         msg_flags,
         addr,
     })

@@ -5,7 +5,9 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use pysocket_core::{msg, sendfile as sf, Mode};
 
-use crate::address::{decoded_on, sockaddr};
+use std::mem;
+
+use crate::address::{decoded_on, sockaddr, JsAddress};
 use crate::error::{Js, Result};
 
 /// `CMSG_LEN(length)`, -1 where CPython raises OverflowError.
@@ -170,6 +172,9 @@ pub fn sendfile(sock: i32, file: i32, offset: i64, count: i64, timeout: f64) -> 
     Ok(sf::sendfile(sock, file, offset, count, Mode::from_secs(timeout)).js()? as f64)
 }
 
+/// The control buffer `sendmsg_one` keeps on the stack: an item of up to 60 fds.
+const SMALL_CONTROL: usize = 256;
+
 /// sendmsg of one buffer with at most one ancillary item (`anc_data` None
 /// for none): the common case (send_fds) without building arrays.
 #[napi(catch_unwind)]
@@ -184,9 +189,23 @@ pub fn sendmsg_one(
     addr: Option<&[u8]>,
     timeout: f64,
 ) -> Result<u32> {
-    let control = match anc_data {
-        Some(d) => msg::encode_control(&[(anc_level, anc_type, d)]).js()?,
-        None => Vec::new(),
+    // The control data of one item (a few fds) fits on the stack.
+    let mut small = [0u8; SMALL_CONTROL];
+    let mut big: Vec<u8>;
+    let control: &[u8] = match anc_data {
+        Some(d) => {
+            let item = [(anc_level, anc_type, d)];
+            let len = msg::control_len(&item).js()?;
+            let buf = if len <= SMALL_CONTROL {
+                &mut small[..len]
+            } else {
+                big = vec![0u8; len];
+                &mut big[..]
+            };
+            msg::encode_control_into(&item, buf);
+            buf
+        }
+        None => &[],
     };
     let to = match addr {
         Some(a) => Some(sockaddr(a)?),
@@ -195,7 +214,7 @@ pub fn sendmsg_one(
     let n = msg::sendmsg(
         fd,
         &[buf],
-        &control,
+        control,
         flags,
         to.as_ref(),
         Mode::from_secs(timeout),
@@ -204,65 +223,99 @@ pub fn sendmsg_one(
     Ok(n as u32)
 }
 
-/// The ancillary items and address of a recvmsg, `null` when there are
-/// neither (the counts travel in the caller's `out` array).
-pub struct JsExtras(Option<msg::Received>, i32);
+/// The sender's address of a recvmsg whose ancillary items were handed
+/// over in the caller's buffers, and the fds those items carried: closed if
+/// the address cannot be converted, since nothing would ever see them.
+pub struct JsSender(JsAddress, Vec<i32>);
 
-impl ToNapiValue for JsExtras {
+impl ToNapiValue for JsSender {
     unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
-        let sock = val.1;
-        let Some(r) = val.0 else {
-            return Null::to_napi_value(env, Null);
-        };
-        let fds = msg::rights(&r.items);
-        to_js_or_close(env, (js_items(r.items), decoded_on(sock, &r.addr)), fds)
+        to_js_or_close(env, val.0, val.1)
     }
 }
 
-impl TypeName for JsExtras {
+impl TypeName for JsSender {
     fn type_name() -> &'static str {
-        "Extras"
+        "Sender"
     }
     fn value_type() -> ValueType {
         ValueType::Unknown
     }
 }
 
-/// recvmsg into one buffer. `out` receives `[nbytes, msg_flags, malformed]`;
-/// returns `null` or `[[[level, type, data]...], address]`.
-#[napi(
-    catch_unwind,
-    ts_return_type = "null | [Array<[number, number, Buffer]>, unknown]"
-)]
+/// The slots of `recvmsg_one`'s `out` before the items: nbytes, msg_flags,
+/// malformed, the count of items.
+const OUT_HEAD: usize = 4;
+/// The slots per item: level, type, offset and length of its data in `control`.
+const OUT_ITEM: usize = 4;
+
+/// The length of `out` that `recvmsg_one` needs for `ancbufsize` bytes of
+/// control data: room for as many items as it can hold.
+#[napi(catch_unwind)]
+pub fn recvmsg_one_out_len(ancbufsize: u32) -> u32 {
+    (OUT_HEAD + OUT_ITEM * msg::max_items(ancbufsize as usize)) as u32
+}
+
+/// recvmsg into one buffer, the ancillary data into the first `ancbufsize`
+/// bytes of `control` where it stays: no object is built per item here.
+/// `out` (at least `recvmsgOneOutLen(ancbufsize)` long) receives
+/// `[nbytes, msg_flags, malformed, count]`, then `[level, type, offset,
+/// length]` of each item's data in `control`. Returns the sender's address.
+#[napi(catch_unwind, ts_return_type = "unknown")]
 pub fn recvmsg_one(
     fd: i32,
     mut buf: Uint8ArraySlice,
+    mut control: Uint8ArraySlice,
     ancbufsize: u32,
     flags: i32,
     timeout: f64,
     mut out: Float64ArraySlice,
-) -> Result<JsExtras> {
+) -> Result<JsSender> {
     // SAFETY: the views are alive for this call and nothing else writes to
     // them while the syscall runs on this thread.
     let view = unsafe { buf.as_mut() };
+    let ctrl = unsafe { control.as_mut() };
     let out = unsafe { out.as_mut() };
-    let r = msg::recvmsg(
-        fd,
-        &mut [view],
-        ancbufsize as usize,
-        flags,
-        Mode::from_secs(timeout),
-    )
-    .js()?;
-    if out.len() >= 3 {
-        out[0] = r.nbytes as f64;
-        out[1] = r.msg_flags as f64;
-        out[2] = r.malformed as u8 as f64;
+    let Some(ctrl) = ctrl.get_mut(..ancbufsize as usize) else {
+        return Err(crate::error::to_js(pysocket_core::Error::Value(
+            "recvmsg: the control buffer is shorter than ancbufsize".into(),
+        )));
+    };
+    let r = msg::recvmsg_raw(fd, &mut [view], ctrl, flags, Mode::from_secs(timeout)).js()?;
+    let data = &ctrl[..r.controllen];
+    let mut count = 0;
+    let mut fds = Vec::new();
+    let malformed = msg::walk_control(data, |level, ty, range| {
+        if level == libc::SOL_SOCKET && ty == libc::SCM_RIGHTS {
+            for c in data[range.clone()].chunks_exact(mem::size_of::<libc::c_int>()) {
+                fds.push(libc::c_int::from_ne_bytes(c.try_into().unwrap()));
+            }
+        }
+        let at = OUT_HEAD + OUT_ITEM * count;
+        if let Some(slot) = out.get_mut(at..at + OUT_ITEM) {
+            slot.copy_from_slice(&[
+                level as f64,
+                ty as f64,
+                range.start as f64,
+                range.len() as f64,
+            ]);
+        }
+        count += 1;
+    });
+    if out.len() < OUT_HEAD + OUT_ITEM * count {
+        for fd in fds {
+            // SAFETY: these fds were just created by the kernel for us.
+            unsafe { libc::close(fd) };
+        }
+        return Err(crate::error::to_js(pysocket_core::Error::Value(
+            "recvmsg: no room for the ancillary data items".into(),
+        )));
     }
-    let none = r.items.is_empty()
-        && matches!(
-            pysocket_core::addr::decode(&r.addr),
-            pysocket_core::addr::Address::None
-        );
-    Ok(JsExtras(if none { None } else { Some(r) }, fd))
+    out[..OUT_HEAD].copy_from_slice(&[
+        r.nbytes as f64,
+        r.msg_flags as f64,
+        malformed as u8 as f64,
+        count as f64,
+    ]);
+    Ok(JsSender(decoded_on(fd, &r.addr), fds))
 }
