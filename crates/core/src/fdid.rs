@@ -114,7 +114,10 @@ mod tests {
             pollable(f.as_raw_fd()).unwrap_err().raw_os_error(),
             Some(libc::EPERM)
         );
-        let fd = f.into_raw_fd();
+        // A number far above what the parallel test threads hold, so that
+        // none of them takes it again once it is closed.
+        let fd = unsafe { libc::fcntl(f.as_raw_fd(), libc::F_DUPFD_CLOEXEC, 4096) };
+        assert!(fd >= 4096);
         unsafe { libc::close(fd) };
         assert_eq!(pollable(fd).unwrap_err().raw_os_error(), Some(libc::EBADF));
     }
