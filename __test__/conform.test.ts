@@ -1,8 +1,5 @@
 // CPython 3.13 conformance (issue 13): each point compared with CPython 3.13
 // running the same call. Where 3.11 behaved differently the case says so.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { Worker } from 'node:worker_threads'
 import { inspect } from 'node:util'
 
@@ -12,6 +9,7 @@ import fc from 'fast-check'
 import * as socket from '../index'
 import { idnaEncode } from '../lib/idna'
 import { checkFdLeaks } from './helpers/fds'
+import { inScratchDir } from './helpers/scratch'
 import {
   Case,
   Outcome,
@@ -25,15 +23,8 @@ import {
 
 checkFdLeaks(test)
 
-// AF_UNIX cases may create socket files: run in a directory of our own
-// (python3 gets another one, see runPython).
-const home = process.cwd()
-const scratch = mkdtempSync(join(tmpdir(), 'pysocket-js-'))
-test.before(() => process.chdir(scratch))
-test.after.always(() => {
-  process.chdir(home)
-  rmSync(scratch, { recursive: true, force: true })
-})
+// AF_UNIX cases may create socket files.
+inScratchDir(test)
 
 const { AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOCK_DGRAM } = socket
 

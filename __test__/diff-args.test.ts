@@ -1,27 +1,18 @@
 // Differential table: bad (and some good) arguments of many types for every
 // method and module function, run in python3 and in pysocket; same result or
 // same exception class and message.
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 
 import test from 'ava'
 
 import * as socket from '../index'
 import { checkFdLeaks } from './helpers/fds'
+import { inScratchDir } from './helpers/scratch'
 import { Case, differential, methodCase, moduleCase } from './helpers/pydiff'
 
 checkFdLeaks(test)
 
-// AF_UNIX cases may create socket files: run in a directory of our own
-// (python3 gets another one, see runPython).
-const home = process.cwd()
-const scratch = mkdtempSync(join(tmpdir(), 'pysocket-js-'))
-test.before(() => process.chdir(scratch))
-test.after.always(() => {
-  process.chdir(home)
-  rmSync(scratch, { recursive: true, force: true })
-})
+// AF_UNIX cases may create socket files.
+inScratchDir(test)
 
 const { AF_INET, AF_INET6, AF_UNIX, SOCK_STREAM, SOCK_DGRAM, SOL_SOCKET, SO_REUSEADDR } = socket
 
