@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads'
 import * as socket from '../index'
 import native = require('../lib/native')
 import { readinessKind } from '../lib/loop'
+import { withoutOpenFds } from './helpers/fds'
 import { python3 } from './helpers/python'
 
 const { loop } = socket
@@ -390,12 +391,7 @@ test('any argument of any type rejects with a Python exception, never throws or 
     (x) => loop.sock_sendall(a, x as Buffer),
     (x) => loop.sock_sendto(u, Buffer.from('x'), x as never),
     (x) => loop.sock_connect(u, x as never),
-    // (Not a number: a random fd could be one of the test runner's own.)
-    (x) =>
-      loop.sock_sendfile(
-        a,
-        typeof x === 'number' || (typeof x === 'object' && x !== null) ? -1 : (x as never),
-      ),
+    (x) => loop.sock_sendfile(a, withoutOpenFds(x) as never),
     (x) => loop.sock_recv(a, 1, x as socket.LoopOptions),
   ]
   await fc.assert(

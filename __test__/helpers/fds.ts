@@ -1,10 +1,34 @@
 // The fd-leak check: open fds of this process before and after a test file.
-import { readdirSync } from 'node:fs'
+import { fstatSync, readdirSync } from 'node:fs'
 import type { TestFn } from 'ava'
 
 /** How many fds this process has open. */
 export function openFds(): number {
   return readdirSync('/proc/self/fd').length
+}
+
+/**
+ * A random value for a call that takes a file, with -1 in place of any value
+ * that could name an fd this process has open (a number, a bigint, an object
+ * with such an `fd` or with a `fileno()` method). Reading such an fd would
+ * take bytes from the test runner's own IPC channel or wakeup pipes and hang
+ * the run.
+ */
+export function withoutOpenFds(v: unknown): unknown {
+  let n: unknown = v
+  if (typeof v === 'object' && v !== null) {
+    // An object's fileno() could return any fd: such objects are left out.
+    if (typeof (v as { fileno?: unknown }).fileno === 'function') return -1
+    n = (v as { fd?: unknown }).fd // a FileHandle-like object names its fd
+  }
+  if (typeof n === 'bigint') n = Number(n)
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) return v
+  try {
+    fstatSync(n)
+    return -1
+  } catch {
+    return v // not open: the call sees the value as it came
+  }
 }
 
 /**

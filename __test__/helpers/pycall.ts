@@ -68,7 +68,9 @@ print(json.dumps(out))
 /** What python3 says for each case: `OK` or `Class: message`. */
 export function python(cases: Case[]): string[] {
   const input = JSON.stringify(cases.map((c) => ({ ...c, addr: tag(c.addr) })))
-  return JSON.parse(execFileSync(python3(), ['-c', PY], { input, encoding: 'utf8' }))
+  return JSON.parse(
+    execFileSync(python3(), ['-c', PY], { input, encoding: 'utf8', timeout: 60_000 }),
+  )
 }
 
 /** The same cases through pysocket. */

@@ -95,7 +95,12 @@ export function runPython(cases: Array<Pick<Case, 'py' | 'args'>>): Outcome[] {
   // In a directory of its own: AF_UNIX cases may create socket files.
   const cwd = mkdtempSync(join(tmpdir(), 'pysocket-py-'))
   try {
-    const out = execFileSync(python3(), [RUNNER], { input, maxBuffer: 64 << 20, cwd })
+    const out = execFileSync(python3(), [RUNNER], {
+      input,
+      maxBuffer: 64 << 20,
+      cwd,
+      timeout: 120_000,
+    })
     return JSON.parse(out.toString()) as Outcome[]
   } finally {
     rmSync(cwd, { recursive: true, force: true })

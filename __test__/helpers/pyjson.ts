@@ -4,5 +4,5 @@ import { execFileSync } from 'node:child_process'
 import { python3 } from './python'
 
 export function py(code: string): any {
-  return JSON.parse(execFileSync(python3(), ['-c', code], { encoding: 'utf8' }))
+  return JSON.parse(execFileSync(python3(), ['-c', code], { encoding: 'utf8', timeout: 60_000 }))
 }
