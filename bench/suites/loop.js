@@ -5,6 +5,9 @@
 //
 // - TCP ping-pong, 1 byte: a client (loop | node:net | sync pysocket) against
 //   one echo peer process (blocking pysocket), time per round trip.
+// - TCP ping-pong with both ends in one process (loop | node:net, each side
+//   written the natural way), in a fresh process and after the activity of
+//   a long-lived program (a waited bulk send, an abort, a timeout, a close).
 // - UDP echo, 1 byte: a client (loop | node:dgram) against a UDP echo peer.
 // - 10,000 concurrent connections: an echo server (loop | node:net) in its
 //   own process, one client process opening 10,000 connections that each
@@ -125,6 +128,74 @@ const children = {
     out({ us: ns / 1000 / PP_ROUNDS, cpu: cpuPer(c0, PP_ROUNDS) })
   },
 
+  // Both ends in one process, each API used the natural way: pysocket
+  // `await`s on both sides; node:net answers in 'data' callbacks. `after`
+  // = 1 first runs the activity a long-lived program has (see busyLoop /
+  // busyNet), since state it leaves behind would slow every later call.
+  async 'pp1-loop'(after) {
+    const socket = require(ROOT)
+    const { loop } = socket
+    if (after) await busyLoop(socket)
+    const srv = socket.create_server(['127.0.0.1', 0])
+    const c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    const [[conn]] = await Promise.all([
+      loop.sock_accept(srv),
+      loop.sock_connect(c, srv.getsockname()),
+    ])
+    for (const s of [c, conn]) s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    const echoed = (async () => {
+      const b = Buffer.alloc(64)
+      for (let n; (n = await loop.sock_recv_into(conn, b)) > 0;) {
+        await loop.sock_sendall(conn, b.subarray(0, n))
+      }
+    })()
+    const one = Buffer.from('x')
+    const buf = Buffer.alloc(64)
+    const round = async (n) => {
+      for (let i = 0; i < n; i++) {
+        await loop.sock_sendall(c, one)
+        if ((await loop.sock_recv_into(c, buf)) < 1) throw new Error('short echo')
+      }
+    }
+    const result = await timeRounds(round)
+    c.shutdown(socket.SHUT_WR)
+    await echoed
+    for (const s of [c, conn, srv]) s.close()
+    out(result)
+  },
+
+  async 'pp1-net'(after) {
+    const net = require('node:net')
+    if (after) await busyNet(net)
+    const srv = net.createServer({ noDelay: true }, (s) => {
+      s.on('data', (d) => s.write(d))
+      s.on('end', () => s.end())
+    })
+    await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve))
+    const c = net.connect({ host: '127.0.0.1', port: srv.address().port, noDelay: true })
+    await new Promise((resolve, reject) => c.once('connect', resolve).once('error', reject))
+    const one = Buffer.from('x')
+    let waiting = null
+    c.on('data', (d) => {
+      for (let i = 0; i < d.length; i++) {
+        const w = waiting
+        waiting = null
+        w()
+      }
+    })
+    const round = async (n) => {
+      for (let i = 0; i < n; i++) {
+        const p = new Promise((resolve) => (waiting = resolve))
+        c.write(one)
+        await p
+      }
+    }
+    const result = await timeRounds(round)
+    c.destroy()
+    srv.close()
+    out(result)
+  },
+
   async 'udp-loop'(port) {
     const socket = require(ROOT)
     const { loop } = socket
@@ -241,6 +312,56 @@ const children = {
     for (const s of socks) s.close()
     out({ msgsPerSec: (CONNS * CONN_ECHOES) / secs })
   },
+}
+
+/**
+ * What a program has done with socket.loop before the measured calls: a
+ * 4 MiB sock_sendall that waits for a slow reader, a call aborted by its
+ * AbortSignal, one that hits the socket timeout, and one pending when its
+ * socket is closed.
+ */
+async function busyLoop(socket) {
+  const { loop } = socket
+  const [a, b] = socket.socketpair()
+  const sent = loop.sock_sendall(a, Buffer.alloc(4 << 20))
+  const sink = Buffer.alloc(1 << 16)
+  for (let got = 0; got < 4 << 20;) {
+    got += await loop.sock_recv_into(b, sink)
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  await sent
+  const ac = new AbortController()
+  const aborted = loop.sock_recv(a, 1, { signal: ac.signal })
+  setTimeout(() => ac.abort(), 1)
+  await aborted.catch(() => {})
+  a.settimeout(0.005)
+  await loop.sock_recv(a, 1).catch(() => {})
+  const pending = loop.sock_recv(b, 1).catch(() => {})
+  b.close()
+  await pending
+  a.close()
+}
+
+/** The same activity with node:net: a 4 MiB write to a slow reader, a destroyed and a timed-out socket. */
+async function busyNet(net) {
+  const srv = net.createServer()
+  await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve))
+  const accepted = new Promise((resolve) => srv.once('connection', resolve))
+  const c = net.connect(srv.address().port, '127.0.0.1')
+  const s = await accepted
+  s.pause()
+  const drained = new Promise((resolve) => c.write(Buffer.alloc(4 << 20), resolve))
+  let got = 0
+  s.on('data', (d) => (got += d.length))
+  const reading = setInterval(() => s.resume() && setImmediate(() => s.pause()), 0)
+  await drained
+  while (got < 4 << 20) await new Promise((resolve) => setImmediate(resolve))
+  clearInterval(reading)
+  c.setTimeout(5)
+  await new Promise((resolve) => c.once('timeout', resolve))
+  c.destroy()
+  s.destroy()
+  srv.close()
 }
 
 /** CPU µs (user + system) per round since `c0`. */
@@ -360,7 +481,31 @@ async function pingPong(kind, peerName, contenders, base) {
   return { kind, results, cpu, base }
 }
 
-function pingPongTable({ kind, results, cpu, base }, labels, title, note) {
+/** In-process ping-pong: each contender fresh and after activity, interleaved. */
+async function inProcess(names) {
+  const runs = names.flatMap((n) => [
+    [n, 0],
+    [`${n}-after`, 1],
+  ])
+  const results = Object.fromEntries(runs.map(([k]) => [k, []]))
+  const cpu = Object.fromEntries(runs.map(([k]) => [k, []]))
+  for (let r = 0; r < ROUNDS; r++) {
+    for (const [key, after] of rotate(runs, r)) {
+      const v = await runOnce(key.replace(/-after$/, ''), [after])
+      results[key].push(v.us)
+      cpu[key].push(v.cpu)
+    }
+  }
+  return { kind: 'TCP, 1 byte, one process', results, cpu, base: names[1] }
+}
+
+function pingPongTable(
+  { kind, results, cpu, base },
+  labels,
+  title,
+  note,
+  cpuLabel = 'client CPU µs per round trip',
+) {
   const b = median(results[base])
   const bc = median(cpu[base])
   const rows = Object.keys(results).map((c) => {
@@ -371,7 +516,7 @@ function pingPongTable({ kind, results, cpu, base }, labels, title, note) {
   return [
     `### ${title} (${kind}; lower is better)`,
     '',
-    `| contender | median µs per round trip | ratio to ${labels[base]} | client CPU µs per round trip | ratio |`,
+    `| contender | median µs per round trip | ratio to ${labels[base]} | ${cpuLabel} | ratio |`,
     '| --- | ---: | ---: | ---: | ---: |',
     ...rows,
     '',
@@ -443,6 +588,24 @@ async function main() {
         tcpLabels,
         'socket.loop ping-pong against node:net and the sync API',
         'Target (DESIGN.md): `loop` at most 0.8x node:net’s time. The peer is a blocking pysocket echo process.',
+      ),
+    )
+  }
+  if (want('tcp1')) {
+    const labels = {
+      'pp1-loop': 'pysocket `loop` (Promise), fresh process',
+      'pp1-net': 'node:net, fresh process',
+      'pp1-loop-after': 'pysocket `loop` after bulk/abort/timeout/close',
+      'pp1-net-after': 'node:net after bulk/destroy/timeout',
+    }
+    const r = await inProcess(['pp1-loop', 'pp1-net'])
+    sections.push(
+      pingPongTable(
+        r,
+        labels,
+        'socket.loop ping-pong with both ends in one process, against node:net',
+        'Target (DESIGN.md): `loop` at most 0.8x node:net’s time and CPU, fresh and after other activity.',
+        'process CPU µs per round trip (both ends)',
       ),
     )
   }
