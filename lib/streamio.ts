@@ -131,6 +131,7 @@ export class StreamReader extends Op<void> {
         throw osError(-n, 'recv')
       }
       if (n === 0) {
+        this.spare = null
         host.push(null)
         // With nothing buffered, 'end' now (as net), not at the next read().
         host.read(0)
@@ -139,14 +140,19 @@ export class StreamReader extends Op<void> {
       this.bytes += n
       host.touch()
       let chunk: Buffer
-      if (n === size) {
-        chunk = buf
-      } else if (n * COPY_BELOW < size) {
+      if (n * COPY_BELOW < size) {
         // Copied out: the buffer serves the next read too.
         chunk = Buffer.from(buf.subarray(0, n))
         this.spare = buf
       } else {
-        chunk = buf.subarray(0, n)
+        chunk = n === size ? buf : buf.subarray(0, n)
+        // The next read's buffer now, while this chunk is still held: the
+        // allocation may set off a young-generation GC (V8 collects after
+        // every 32 MiB or so of new ArrayBuffers), and with the newest
+        // chunk alive at the top of the malloc heap, what the GC frees
+        // stays in malloc's free lists for the next reads instead of
+        // going back to the kernel and faulting in again.
+        this.spare = Buffer.allocUnsafe(size)
       }
       this.wanted = false
       let more: boolean
@@ -158,11 +164,13 @@ export class StreamReader extends Op<void> {
       }
       more ||= this.wanted
       // A short read on a stream: the socket is empty, wait for the event.
-      if (n < size) {
-        readState.drained = true
-        return more ? AGAIN : undefined
+      if (n < size) readState.drained = true
+      if (!more) {
+        // Paused: a stream nobody reads holds no buffer.
+        this.spare = null
+        return undefined
       }
-      if (!more) return undefined
+      if (n < size) return AGAIN
       if (++i >= BURST) return AGAIN
     }
   }
