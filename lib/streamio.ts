@@ -19,8 +19,12 @@ import native = require('./native')
 import { AGAIN, READ, WRITE, Op, empty, readState, EINTR } from './loop/waiter'
 import { stillCovers, submit, withdraw, wouldBlock } from './loop/run'
 
-/** @internal Reads in a row from one readiness event, or from _read without one, before a loop turn. */
-export const BURST = 16
+/**
+ * @internal Reads in a row from one readiness event, or from _read without
+ * one, before a loop turn: 32 as libuv's (measured: 16 gave about 10 %
+ * less bulk throughput, at the same CPU per GiB).
+ */
+export const BURST = 32
 // A read this much shorter than its buffer is copied out at its size, so
 // that a small chunk does not pin a whole read buffer.
 const COPY_BELOW = 4
