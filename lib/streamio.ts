@@ -191,6 +191,8 @@ export class StreamWriter extends Op<void> {
   private buf: Uint8Array = NONE
   private total = 0
   private cb: ((e?: Error | null) => void) | null = null
+  // The write waits in the socket's queue (the kernel did not take it all).
+  private waiting = false
 
   constructor(
     sock: socket,
@@ -208,6 +210,7 @@ export class StreamWriter extends Op<void> {
     this.sent = 0
     this.cb = cb
     submit(this, WRITE)
+    this.waiting = this.cb !== null
   }
 
   /** Stops writing for good: the write in progress ends without an error (the stream is gone). */
@@ -216,6 +219,7 @@ export class StreamWriter extends Op<void> {
     if (cb === null) return
     withdraw(this, WRITE, this.sock._fd)
     this.cb = null
+    this.waiting = false
     this.written += this.sent
     this.sent = 0
     this.buf = NONE
@@ -243,10 +247,23 @@ export class StreamWriter extends Op<void> {
     this.buf = NONE
     const host = this.host
     if (e === null) host.touch()
-    try {
-      cb(host.destroyed ? null : e)
-    } catch (thrown) {
-      rethrow(thrown)
+    const err = host.destroyed ? null : e
+    if (this.waiting) {
+      // From the readiness callback, while this op still heads the queue:
+      // the callback (and the next write that 'drain' starts) runs after.
+      this.waiting = false
+      process.nextTick(deliver, cb, err)
+    } else {
+      deliver(cb, err)
     }
+  }
+}
+
+/** Calls a write callback; what it throws is the program's uncaught exception. */
+function deliver(cb: (e?: Error | null) => void, err: Error | null): void {
+  try {
+    cb(err)
+  } catch (thrown) {
+    rethrow(thrown)
   }
 }
