@@ -58,7 +58,8 @@ export class StreamReader extends Op<void> {
   // Attempts in a row started by _read rather than by a readiness event.
   private eager = 0
   private fromRead = false
-  // The read buffer when the last chunk was copied out of it.
+  // The next read's buffer: allocated ahead, or kept because the last
+  // chunk was copied out of it or the socket was empty.
   private spare: Buffer | null = null
 
   constructor(
