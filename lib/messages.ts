@@ -26,8 +26,8 @@ import {
   duplexOptions,
   sizeOption,
   checkStreamOptions,
-  rethrow,
 } from './stream'
+import { rethrow } from './streamio'
 
 const { EMSGSIZE, EBADF } = osConstants.errno
 

@@ -18,8 +18,8 @@ import {
   checkStreamOptions,
   setRef,
   sizeOption,
-  rethrow,
 } from './stream'
+import { rethrow } from './streamio'
 
 const E = osConstants.errno
 

@@ -3,12 +3,12 @@
 // library that takes a Duplex run over AF_VSOCK, abstract AF_UNIX names,
 // MPTCP, RFCOMM or a TCP socket configured before connect.
 //
-// Reads and writes are socket.loop calls (lib/loop/run.ts): the
+// Reads and writes run on socket.loop's queues (lib/streamio.ts): the
 // non-blocking syscall first, then a wait for readiness on this thread's
-// loop. Each direction has at most one call in flight, so the socket's
-// FIFO queues keep the byte order, and the Readable's highWaterMark bounds
-// what is read ahead (a full buffer stops reading, the kernel's window
-// fills, and the peer's writes wait).
+// loop, with no Promise per chunk. Each direction has at most one call in
+// flight, so the socket's FIFO queues keep the byte order, and the
+// Readable's highWaterMark bounds what is read ahead (a full buffer stops
+// reading, the kernel's window fills, and the peer's writes wait).
 //
 // The rule while a stream is open: it owns the socket's data. Calls that
 // carry no data are safe at any time (getsockopt/setsockopt, getsockname,
@@ -24,9 +24,9 @@ import { constants as osConstants } from 'node:os'
 import { OSError, ValueError, osError } from './errors'
 import { socket } from './socket'
 import * as C from './constants'
-import { READ, WRITE, waiterFor, update } from './loop/waiter'
-import { checkSocket, run } from './loop/run'
-import { RecvIntoOp, SendallOp } from './loop/ops'
+import { waiterFor, update } from './loop/waiter'
+import { checkSocket } from './loop/run'
+import { StreamReader, StreamWriter } from './streamio'
 
 const { ENOTCONN } = osConstants.errno
 
@@ -56,12 +56,6 @@ export interface SocketStreamOptions {
 }
 
 const READ_SIZE = 64 * 1024
-// Reads in a row served without waiting before yielding a loop turn, so
-// that a socket that is always readable cannot starve timers and other I/O.
-const BURST = 16
-// A read this much shorter than its buffer is copied out at its size, so
-// that a small chunk does not pin a 64 KiB buffer.
-const COPY_BELOW = 4
 
 // The socket a stream was made for: one stream per socket.
 const streams = new WeakMap<socket, Duplex>()
@@ -117,22 +111,6 @@ export function releaseSocket(
   }
   return err
 }
-
-/**
- * @internal An exception from a listener the stream called (a 'data'
- * handler, a write callback) is the program's uncaught exception, as it is
- * under net.Socket, not a rejected promise nobody sees.
- */
-export function rethrow(e: unknown): void {
-  process.nextTick(() => {
-    throw e
-  })
-}
-
-// The stream's own calls wait without the socket's timeout: a Readable
-// always has a read pending, so an idle connection is not an error (see
-// setTimeout() for Node's idle 'timeout' event).
-const NO_TIMEOUT = -1
 
 /** A positive integer option, or its default. */
 export function sizeOption(v: unknown, name: string, dflt: number): number {
@@ -199,19 +177,16 @@ export class SocketStream extends Duplex {
   readonly remoteFamily: string | undefined
 
   private readonly autoClose: boolean
-  private readonly readSize: number
-  // Aborts the call in flight in each direction when the stream goes.
+  // The stream's reads and writes wait without the socket's timeout: a
+  // Readable always has a read pending, so an idle connection is not an
+  // error (see setTimeout() for Node's idle 'timeout' event).
+  private readonly reader: StreamReader
+  private readonly writer: StreamWriter
+  // Aborted when the stream goes (releaseSocket's contract).
   private readonly abort = new AbortController()
-  private reading = false
-  private burst = 0
-  private nRead = 0
-  private nWritten = 0
-  private sending: SendallOp | null = null
   private idleTimer: ReturnType<typeof setTimeout> | undefined = undefined
   private local: [string | undefined, number | undefined] | null = null
   private unrefd = false
-  // The read buffer when the last chunk was copied out of it (not handed on).
-  private spare: Buffer | null = null
 
   constructor(sock: socket, opts: SocketStreamOptions = {}) {
     const s = checkSocket(sock, 'sock_stream')
@@ -227,7 +202,8 @@ export class SocketStream extends Duplex {
     claim(s, this)
     this.sock = s as socket
     this.autoClose = o.autoClose !== false
-    this.readSize = readSize
+    this.reader = new StreamReader(this.sock, this, readSize)
+    this.writer = new StreamWriter(this.sock, this)
     const [host, port, fam] = inetAddress(s.family, peer)
     this.remoteAddress = host
     this.remotePort = port
@@ -239,12 +215,12 @@ export class SocketStream extends Duplex {
 
   /** Bytes received so far. */
   get bytesRead(): number {
-    return this.nRead
+    return this.reader.bytes
   }
 
   /** Bytes the kernel has taken so far (net also counts what is still queued: see writableLength). */
   get bytesWritten(): number {
-    return this.nWritten + (this.sending?.sent ?? 0)
+    return this.writer.written + this.writer.sent
   }
 
   /** This end's address (INET families), from getsockname. */
@@ -282,55 +258,12 @@ export class SocketStream extends Duplex {
 
   /** @internal Node's stream hook. */
   override _read(): void {
-    if (this.reading) return
-    this.reading = true
-    if (++this.burst >= BURST) {
-      this.burst = 0
-      setImmediate(() => this.readOnce())
-    } else {
-      this.readOnce()
-    }
-  }
-
-  private readOnce(): void {
-    if (this.destroyed) return
-    const buf = this.spare ?? Buffer.allocUnsafe(this.readSize)
-    this.spare = null
-    run(new RecvIntoOp(this.sock, buf), READ, this.abort.signal, NO_TIMEOUT)
-      .then(
-        (n) => this.onRead(buf, n),
-        (e) => this.failed(e),
-      )
-      .catch(rethrow)
-  }
-
-  private onRead(buf: Buffer, n: number): void {
-    this.reading = false
-    if (this.destroyed) return
-    if (n === 0) {
-      this.spare = buf
-      this.push(null)
-      // With nothing buffered, 'end' now (as net), not at the next read().
-      this.read(0)
-      return
-    }
-    this.nRead += n
-    this.touch()
-    let chunk: Buffer
-    if (n * COPY_BELOW < buf.length) {
-      // Copied out: the buffer serves the next read too.
-      chunk = Buffer.from(buf.subarray(0, n))
-      this.spare = buf
-    } else {
-      chunk = buf.subarray(0, n)
-    }
-    // push() calls _read again while the buffer is below its high-water mark.
-    this.push(chunk)
+    this.reader.start()
   }
 
   /** @internal Node's stream hook. */
   override _write(chunk: Buffer, _encoding: BufferEncoding, cb: (e?: Error | null) => void): void {
-    this.send(chunk, cb)
+    this.writer.write(chunk, cb)
   }
 
   /** @internal Node's stream hook. */
@@ -339,27 +272,10 @@ export class SocketStream extends Duplex {
     cb: (e?: Error | null) => void,
   ): void {
     // One send for what piled up while the last one waited.
-    this.send(chunks.length === 1 ? chunks[0].chunk : Buffer.concat(chunks.map((c) => c.chunk)), cb)
-  }
-
-  private send(buf: Buffer, cb: (e?: Error | null) => void): void {
-    const op = new SendallOp(this.sock, buf)
-    this.sending = op
-    run(op, WRITE, this.abort.signal, NO_TIMEOUT)
-      .then(
-        () => {
-          this.sending = null
-          this.nWritten += buf.length
-          this.touch()
-          cb()
-        },
-        (e) => {
-          this.sending = null
-          this.nWritten += op.sent
-          cb(this.destroyed ? null : (e as Error))
-        },
-      )
-      .catch(rethrow)
+    this.writer.write(
+      chunks.length === 1 ? chunks[0].chunk : Buffer.concat(chunks.map((c) => c.chunk)),
+      cb,
+    )
   }
 
   // end(): the peer reads end of stream, and this side can still read.
@@ -372,17 +288,14 @@ export class SocketStream extends Duplex {
   override _destroy(err: Error | null, cb: (e?: Error | null) => void): void {
     if (this.idleTimer !== undefined) clearTimeout(this.idleTimer)
     this.idleTimer = undefined
+    this.reader.stop()
+    this.writer.stop()
     err = releaseSocket(this.sock, this, this.abort, this.autoClose, err)
     if (!this.autoClose && this.unrefd) {
       // The socket's own calls keep the process alive again.
       setRef(this.sock, true)
     }
     cb(err)
-  }
-
-  private failed(e: unknown): void {
-    this.reading = false
-    if (!this.destroyed) this.destroy(e as Error)
   }
 
   /**
@@ -421,8 +334,8 @@ export class SocketStream extends Duplex {
     return this
   }
 
-  // Bytes moved: the idle timer starts again.
-  private touch(): void {
+  /** @internal Bytes moved: the idle timer starts again. */
+  touch(): void {
     this.idleTimer?.refresh()
   }
 

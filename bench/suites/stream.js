@@ -31,21 +31,27 @@ function measure(contenders, bytes) {
   return { speed, cpu }
 }
 
-/** Table rows: median GiB/s, range, ratio to `ref`, CPU ms/GiB and its ratio. */
-function rows(contenders, { speed, cpu }, ref) {
-  const base = speed.get(ref)
-  const baseCpu = cpu.get(ref)
+/**
+ * Table rows: median GiB/s, range, ratio to `ref`, CPU ms/GiB and its
+ * ratio; with `net` (the node:net row's name), the two ratios to it too.
+ */
+function rows(contenders, { speed, cpu }, ref, net) {
+  const ratios = (name, to) => [
+    `${c.pairedRatio(speed.get(name), speed.get(to)).toFixed(2)}x`,
+    `${c.pairedRatio(cpu.get(name), cpu.get(to)).toFixed(2)}x`,
+  ]
   return contenders.map((x) => {
     const s = speed.get(x.name)
-    const ms = cpu.get(x.name)
-    return [
+    const [speedRatio, cpuRatio] = ratios(x.name, ref)
+    const row = [
       x.name,
       c.median(s).toFixed(2),
       `${Math.min(...s).toFixed(2)}–${Math.max(...s).toFixed(2)}`,
-      `${c.pairedRatio(s, base).toFixed(2)}x`,
-      c.median(ms).toFixed(0),
-      `${c.pairedRatio(ms, baseCpu).toFixed(2)}x`,
+      speedRatio,
+      c.median(cpu.get(x.name)).toFixed(0),
+      cpuRatio,
     ]
+    return net === undefined ? row : [...row, ...ratios(x.name, net)]
   })
 }
 
@@ -91,9 +97,13 @@ async function main() {
   console.log(
     `### Duplex over TCP: receive ${size(BYTES)}, and write + read ${size(PAIR_BYTES)} in one process, × ${c.ROUNDS} rounds (throughput: higher is better; CPU: lower is better)\n\n` +
       'Per run: the median 64 MiB segment; table: median and range over the rounds;\n' +
-      "ratios: the median of each round's ratio to the first row's run in that round.\n",
+      "ratios: the median of each round's ratio to the first row's run in that round\n" +
+      "(and in the first table also to node:net's run in that round).\n",
   )
-  console.log(c.table(header, rows(receivers, received, receivers[0].name)))
+  const vsNet = ['throughput vs node:net', 'CPU vs node:net']
+  console.log(
+    c.table([...header, ...vsNet], rows(receivers, received, receivers[0].name, receivers[2].name)),
+  )
   console.log('')
   console.log(c.table(header, rows(pairs, paired, pairs[0].name)))
   console.log("\nTarget: sock_stream at least node:net's throughput.")

@@ -13,6 +13,7 @@ import {
   Op,
   FnOp,
   Waiter,
+  waiters,
   liveWaiter,
   waiterFor,
   update,
@@ -87,6 +88,40 @@ export function run<T>(
   update(waiter)
   armSweep()
   return promise
+}
+
+/**
+ * Runs `op` as `run` does, without a Promise: the outcome goes to the op's
+ * own `resolve`/`reject`, at once when the attempt does not block, else
+ * from the readiness callback. No timeout and no signal: a caller that
+ * reuses one op for many calls (the streams) takes it out with `withdraw`.
+ */
+export function submit<T>(op: Op<T>, dir: Dir): void {
+  const sock = op.sock
+  const fd = sock._fd
+  if (fd < 0) return op.fail(osError(EBADF))
+  const w = liveWaiter(fd, sock)
+  if (w === undefined || (w.queues[dir].empty && (dir === WRITE || w.mayRead))) {
+    readState.drained = false
+    const done = op.attempt()
+    if (dir === READ && w !== undefined) w.mayRead = !readState.drained
+    if (done) return
+  }
+  const waiter = w ?? waiterFor(fd)
+  waiter.owned = true
+  waiter.owner ??= sock
+  waiter.queues[dir].push(op as Op)
+  update(waiter)
+  armSweep()
+}
+
+/** Takes a waiting `op` out of its queue without settling it (see `submit`). */
+export function withdraw<T>(op: Op<T>, dir: Dir, fd: number): void {
+  const w = waiters.get(fd)
+  if (w === undefined || w.dead) return
+  const q = w.queues[dir]
+  if (q.remove(op as Op) === true && !q.empty) drain(w, dir)
+  update(w)
 }
 
 /** `run` with a function as the attempt. */
