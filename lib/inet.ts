@@ -1,6 +1,7 @@
 // Byte-order and address-text conversions with CPython's argument rules and
 // messages: htons/ntohs/htonl/ntohl (plain JavaScript), inet_aton/inet_ntoa,
 // inet_pton/inet_ntop (the C library's parsers, IPv4 formatting in JS).
+import { Buffer } from 'node:buffer'
 import { endianness } from 'node:os'
 
 import { bytesLike, cInt, index } from './args'
