@@ -12,6 +12,7 @@ import { pyTypeName } from './pytypes'
 import { socket, nativeCall } from './socket'
 import type { RecvAddress, SockAddressInput } from './addresses'
 import * as C from './constants'
+import { fast as fastPath } from './fast'
 import native = require('./native')
 
 /** One ancillary data item as received: `[cmsg_level, cmsg_type, cmsg_data]`. */
@@ -136,11 +137,29 @@ export function sendmsg(
     const d = data.length === 1 ? data[0] : null
     const lv = data.length === 1 ? meta[0] : 0
     const ty = data.length === 1 ? meta[1] : 0
-    return nativeCall('sendmsg', () =>
-      native.sendmsgOne(this._fd, bufs[0], lv, ty, d, fl, sa, this._t),
-    )
+    return sendOne(this, bufs[0], lv, ty, d, fl, sa)
   }
   return nativeCall('sendmsg', () => native.sendmsg(this._fd, bufs, meta, data, fl, sa, this._t))
+}
+
+/** sendmsg of one buffer with at most one ancillary item (`data` null for none). */
+function sendOne(
+  s: socket,
+  buf: Uint8Array,
+  level: number,
+  type: number,
+  data: Uint8Array | null,
+  fl: number,
+  sa: Uint8Array | null,
+): number {
+  let n: number
+  try {
+    n = fastPath.fastSendmsgOne(s._fd, buf, level, type, data, fl, sa, s._t)
+  } catch (e) {
+    throw fromNative(e, 'sendmsg')
+  }
+  if (n < 0) throw fromNative(-n, 'sendmsg')
+  return n
 }
 
 /** A buffer of `size` bytes, or MemoryError where Node cannot make one. */
@@ -205,7 +224,7 @@ function recvRaw(
   }
   let addr: unknown
   try {
-    addr = native.recvmsgOne(s._fd, view, ctl, ancLen, fl, s._t, o)
+    addr = fastPath.fastRecvmsgOne(s._fd, view, ctl, ancLen, fl, s._t, o)
   } catch (e) {
     throw fromNative(e, syscall)
   }
@@ -377,12 +396,7 @@ export function send_fds(
     // What sock.sendmsg(buffers, [item], flags) checks and does, without
     // building its arguments: flags, then the buffer.
     const fl = cInt(flags)
-    const buf = bytesLike(buffers[0])
-    try {
-      return native.sendmsgOne(sock._fd, buf, C.SOL_SOCKET, C.SCM_RIGHTS, rights, fl, null, sock._t)
-    } catch (e) {
-      throw fromNative(e, 'sendmsg')
-    }
+    return sendOne(sock, bytesLike(buffers[0]), C.SOL_SOCKET, C.SCM_RIGHTS, rights, fl, null)
   }
   return sock.sendmsg(
     buffers as Iterable<Uint8Array>,

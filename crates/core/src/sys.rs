@@ -295,6 +295,48 @@ unsafe fn raw_send(fd: RawFd, buf: *const u8, len: usize, flags: i32) -> libc::s
     }
 }
 
+/// sendmsg(2) as the bare system call on Linux (see `raw_recv`).
+///
+/// # Safety
+/// `msg` must point at a valid msghdr whose buffers outlive the call.
+pub(crate) unsafe fn raw_sendmsg(fd: RawFd, msg: *const libc::msghdr, flags: i32) -> libc::ssize_t {
+    #[cfg(target_os = "linux")]
+    {
+        let l = |v: isize| v as libc::c_long;
+        libc::syscall(
+            libc::SYS_sendmsg,
+            l(fd as isize),
+            l(msg as isize),
+            l(flags as isize),
+        ) as libc::ssize_t
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        libc::sendmsg(fd, msg, flags)
+    }
+}
+
+/// recvmsg(2) as the bare system call on Linux (see `raw_recv`).
+///
+/// # Safety
+/// `msg` must point at a valid msghdr whose buffers outlive the call.
+pub(crate) unsafe fn raw_recvmsg(fd: RawFd, msg: *mut libc::msghdr, flags: i32) -> libc::ssize_t {
+    #[cfg(target_os = "linux")]
+    {
+        let l = |v: isize| v as libc::c_long;
+        libc::syscall(
+            libc::SYS_recvmsg,
+            l(fd as isize),
+            l(msg as isize),
+            l(flags as isize),
+        ) as libc::ssize_t
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        libc::recvmsg(fd, msg, flags)
+    }
+}
+
 pub fn recv(fd: RawFd, buf: &mut [u8], flags: i32, mode: Mode) -> Result<usize> {
     wait::call(fd, mode, Interest::Read, || {
         cvt_size(unsafe { raw_recv(fd, buf.as_mut_ptr(), buf.len(), flags) })

@@ -18,10 +18,14 @@ use napi::bindgen_prelude::*;
 use napi::{sys, JsError};
 use pysocket_core::{sys as core, Error as CoreError, Mode};
 
+use crate::address::JsAddress;
 use crate::error::throw_core;
 
-/// Adds `fastRecvInto(fd, view, nbytes, flags, timeout)` and
-/// `fastSend(fd, view, flags, timeout)` to the module's exports.
+/// Adds `fastRecvInto(fd, view, nbytes, flags, timeout)`,
+/// `fastSend(fd, view, flags, timeout)`, `fastSendmsgOne(fd, view, level,
+/// type, data, flags, addr, timeout)`, `fastRecvmsgOne(fd, view, control,
+/// ancbufsize, flags, timeout, out)` and `fastGetsockoptInt(fd, level,
+/// name)` to the module's exports.
 pub fn add_exports(exports: &mut Object, env: &Env) -> Result<()> {
     exports.set_named_property(
         "fastRecvInto",
@@ -30,6 +34,18 @@ pub fn add_exports(exports: &mut Object, env: &Env) -> Result<()> {
     exports.set_named_property(
         "fastSend",
         env.create_function::<(), i64>("fastSend", send)?,
+    )?;
+    exports.set_named_property(
+        "fastSendmsgOne",
+        env.create_function::<(), i64>("fastSendmsgOne", sendmsg_one)?,
+    )?;
+    exports.set_named_property(
+        "fastRecvmsgOne",
+        env.create_function::<(), ()>("fastRecvmsgOne", recvmsg_one)?,
+    )?;
+    exports.set_named_property(
+        "fastGetsockoptInt",
+        env.create_function::<(), i32>("fastGetsockoptInt", getsockopt_int)?,
     )?;
     Ok(())
 }
@@ -116,6 +132,51 @@ unsafe fn bytes<'a>(env: sys::napi_env, v: sys::napi_value, bad: &mut Bad) -> &'
     }
     // `data` is already adjusted by the view's byte offset.
     std::slice::from_raw_parts_mut(data.cast::<u8>(), len)
+}
+
+/// The bytes of a Uint8Array, or None for `null` (see `bytes`).
+///
+/// # Safety
+/// As for `bytes`.
+unsafe fn bytes_or_null<'a>(
+    env: sys::napi_env,
+    v: sys::napi_value,
+    bad: &mut Bad,
+) -> Option<&'a mut [u8]> {
+    let mut ty = 0;
+    if sys::napi_typeof(env, v, &mut ty) == sys::Status::napi_ok && ty == sys::ValueType::napi_null
+    {
+        return None;
+    }
+    Some(bytes(env, v, bad))
+}
+
+/// The numbers of a Float64Array; for anything else an empty slice and a
+/// problem noted.
+///
+/// # Safety
+/// As for `bytes`.
+unsafe fn doubles<'a>(env: sys::napi_env, v: sys::napi_value, bad: &mut Bad) -> &'a mut [f64] {
+    let mut ty = 0;
+    let mut len = 0usize;
+    let mut data: *mut c_void = ptr::null_mut();
+    let status = sys::napi_get_typedarray_info(
+        env,
+        v,
+        &mut ty,
+        &mut len,
+        &mut data,
+        ptr::null_mut(),
+        ptr::null_mut(),
+    );
+    if status != sys::Status::napi_ok || ty != sys::TypedarrayType::float64_array {
+        fail(bad, "a Float64Array expected");
+        return &mut [];
+    }
+    if data.is_null() || len == 0 {
+        return &mut [];
+    }
+    std::slice::from_raw_parts_mut(data.cast::<f64>(), len)
 }
 
 /// Throws the error of arguments that the TypeScript layer checks first,
@@ -217,4 +278,121 @@ unsafe extern "C" fn send(env: sys::napi_env, info: sys::napi_callback_info) -> 
         core::send(fd, data, flags, Mode::from_secs(secs))
     }));
     result(env, r)
+}
+
+/// `getsockoptInt` without napi-rs's per-call bookkeeping: the option's
+/// value; a failure is thrown as the value `socket::getsockopt_int` throws
+/// (the errno as a number), since any int is a valid result.
+unsafe extern "C" fn getsockopt_int(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    let mut argv = [ptr::null_mut(); 3];
+    if let Some(what) = args(env, info, &mut argv, "3 arguments expected") {
+        return bad_arguments(env, what);
+    }
+    let [fd, level, name] = argv;
+    let mut bad = None;
+    let fd = int32(env, fd, &mut bad);
+    let level = int32(env, level, &mut bad);
+    let name = int32(env, name, &mut bad);
+    if let Some(what) = bad {
+        return bad_arguments(env, what);
+    }
+    match core::getsockopt_int(fd, level, name) {
+        Ok(v) => {
+            let mut out = ptr::null_mut();
+            if sys::napi_create_int32(env, v, &mut out) == sys::Status::napi_ok {
+                out
+            } else {
+                ptr::null_mut()
+            }
+        }
+        Err(e) => thrown(env, Some(e)),
+    }
+}
+
+/// `sendmsgOne` without napi-rs's per-call bookkeeping: the count sent, or
+/// `-errno`; `data` (the one ancillary item's) and `addr` may be null.
+unsafe extern "C" fn sendmsg_one(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    let mut argv = [ptr::null_mut(); 8];
+    if let Some(what) = args(env, info, &mut argv, "8 arguments expected") {
+        return bad_arguments(env, what);
+    }
+    let [fd, view, level, ty, data, flags, addr, timeout] = argv;
+    let mut bad = None;
+    let fd = int32(env, fd, &mut bad);
+    let buf = bytes(env, view, &mut bad);
+    let level = int32(env, level, &mut bad);
+    let ty = int32(env, ty, &mut bad);
+    let data = bytes_or_null(env, data, &mut bad);
+    let flags = int32(env, flags, &mut bad);
+    let addr = bytes_or_null(env, addr, &mut bad);
+    let secs = double(env, timeout, &mut bad);
+    if let Some(what) = bad {
+        return bad_arguments(env, what);
+    }
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        let anc = data.map(|d| (level, ty, &*d));
+        crate::msg::send_one(fd, buf, anc, flags, addr.as_deref(), Mode::from_secs(secs))
+    }));
+    result(env, r)
+}
+
+/// `recvmsgOne` without napi-rs's per-call bookkeeping: the same arguments
+/// and results (the sender's address; the numbers in `out`), failures
+/// thrown as values as there.
+unsafe extern "C" fn recvmsg_one(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    let mut argv = [ptr::null_mut(); 7];
+    if let Some(what) = args(env, info, &mut argv, "7 arguments expected") {
+        return bad_arguments(env, what);
+    }
+    let [fd, view, control, ancbufsize, flags, timeout, out] = argv;
+    let mut bad = None;
+    let fd = int32(env, fd, &mut bad);
+    let view = bytes(env, view, &mut bad);
+    let control = bytes(env, control, &mut bad);
+    let ancbufsize = double(env, ancbufsize, &mut bad);
+    let flags = int32(env, flags, &mut bad);
+    let secs = double(env, timeout, &mut bad);
+    let out = doubles(env, out, &mut bad);
+    if let Some(what) = bad {
+        return bad_arguments(env, what);
+    }
+    // NaN and negatives read as 0 (then the control buffer's check applies).
+    let ancbufsize = if ancbufsize > 0.0 {
+        ancbufsize as usize
+    } else {
+        0
+    };
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        crate::msg::recv_one(
+            fd,
+            view,
+            &mut *control,
+            ancbufsize,
+            flags,
+            Mode::from_secs(secs),
+            out,
+        )
+    }));
+    match r {
+        Ok(Ok((addr, len))) => match JsAddress::to_napi_value(env, addr) {
+            Ok(v) => v,
+            Err(e) => {
+                // Nothing will ever see the fds this message carried.
+                pysocket_core::msg::close_rights_in(&control[..len]);
+                JsError::from(e).throw_into(env);
+                ptr::null_mut()
+            }
+        },
+        Ok(Err(e)) => thrown(env, Some(e)),
+        Err(_) => thrown(env, None),
+    }
 }
