@@ -464,11 +464,15 @@ export class socket<
   getsockopt(level: number, optname: number, buflen?: number): number | bigint | Buffer {
     if (this._family === C.AF_VSOCK)
       return vsockGetsockopt(this as AnySocket, level, optname, buflen)
-    const lv = cInt(level)
-    const name = cInt(optname)
+    const lv = typeof level === 'number' && (level | 0) === level ? level : cInt(level)
+    const name = typeof optname === 'number' && (optname | 0) === optname ? optname : cInt(optname)
     const len = buflen === undefined ? 0 : cInt(buflen)
     if (len === 0) {
-      return nativeCall('getsockopt', () => native.getsockoptInt(this._fd, lv, name))
+      try {
+        return fast.fastGetsockoptInt(this._fd, lv, name)
+      } catch (e) {
+        throw fromNative(e, 'getsockopt')
+      }
     }
     if (len <= 0 || len > 1024) throw new OSError('getsockopt buflen out of range')
     return nativeCall('getsockopt', () => native.getsockoptBuf(this._fd, lv, name, len))
