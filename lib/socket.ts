@@ -128,7 +128,6 @@ function installWaker(): void {
   native.installWaker()
 }
 
-/** @internal Runs one addon call, turning its error into Python's exception. */
 /**
  * Throws osError(errno, syscall): the data path's one throw, from a
  * function of its own. V8 works out where a throw happened (for the message
@@ -141,6 +140,7 @@ export function raiseErrno(errno: number, syscall: string): never {
   throw osError(errno, syscall)
 }
 
+/** @internal Runs one addon call, turning its error into Python's exception. */
 export function nativeCall<T>(syscall: string, f: () => T): T {
   try {
     return f()
