@@ -47,6 +47,26 @@ function osErrorText(args: unknown[]): string {
 
 type OSErrorClass = new (...args: any[]) => OSError
 
+/** What `osError` knows of an errno before it makes the exception. */
+interface ErrnoFacts {
+  errno: number
+  /** The C library's text. */
+  text: string
+  /** `[Errno N] text`, the message. */
+  message: string
+  /** The errno's name, Node's `code`. */
+  code: string | undefined
+  /** The PEP 3151 subclass. */
+  cls: OSErrorClass
+}
+
+/**
+ * Set by `osError` for the one construction it makes: the facts of its
+ * errno, so that the constructor need not work out the message, code and
+ * subclass again. Nothing else can run between setting and taking it.
+ */
+let preset: ErrnoFacts | null = null
+
 /** Python's OSError (`socket.error`). */
 export class OSError extends Error {
   /** The arguments the exception was made with, as Python's `args`. */
@@ -65,6 +85,21 @@ export class OSError extends Error {
   declare syscall: string | undefined
 
   constructor(...args: unknown[]) {
+    const facts = preset
+    if (facts !== null) {
+      // osError's construction: `args` is [errno, text] of these facts. The
+      // same properties in the same order as below (one object shape).
+      preset = null
+      super(facts.message)
+      this.args = args
+      this.errno = facts.errno
+      this.strerror = facts.text
+      this.filename = null
+      this.filename2 = null
+      this.code = facts.code
+      this.syscall = undefined
+      return
+    }
     // As in Python, OSError(errno, strerror) is the PEP 3151 subclass.
     if (new.target === OSError && args.length >= 2 && typeof args[0] === 'number') {
       const sub = subclassFor(args[0])
@@ -203,27 +238,52 @@ function subclassFor(errno: number): OSErrorClass | undefined {
  * sockets, raised and caught on every empty read of a selector loop, so its
  * BlockingIOError is made without capturing stack frames (`e.stack` is the
  * message line alone): V8 captures a stack eagerly, which costs several times
- * the rest of the failure. Every other error has the usual stack.
+ * the rest of the failure. Every other error has the usual stack. The
+ * message, code and subclass of each errno are worked out once.
  * @internal
  */
 export function osError(errno: number, syscall?: string): OSError {
-  // The PEP 3151 subclass directly: one constructor call.
-  const cls = subclassFor(errno) ?? OSError
+  let facts = errnoFacts.get(errno)
+  if (facts === undefined) {
+    const text = strerror(errno)
+    facts = {
+      errno,
+      text,
+      message: osErrorText([errno, text]),
+      code: errnoName(errno),
+      // The PEP 3151 subclass directly: one constructor call.
+      cls: subclassFor(errno) ?? OSError,
+    }
+    errnoFacts.set(errno, facts)
+  }
   let e: OSError
+  preset = facts
   if (errno === EAGAIN || errno === EWOULDBLOCK) {
+    // A stackTraceLimit that is not a number makes V8 capture nothing (a
+    // limit of 0 still sets up a walk of the frames); `stack` is then set
+    // to what it would be with no frames: the first line.
     const limit = Error.stackTraceLimit
-    Error.stackTraceLimit = 0
+    ;(Error as { stackTraceLimit: unknown }).stackTraceLimit = undefined
     try {
-      e = new cls(errno, strerror(errno))
+      e = new facts.cls(errno, facts.text)
     } finally {
       Error.stackTraceLimit = limit
+      preset = null
     }
+    e.stack = `${e.name}: ${facts.message}`
   } else {
-    e = new cls(errno, strerror(errno))
+    try {
+      e = new facts.cls(errno, facts.text)
+    } finally {
+      preset = null
+    }
   }
   if (syscall !== undefined) e.syscall = syscall
   return e
 }
+
+// osError's facts per errno, made on first use.
+const errnoFacts = new Map<number, ErrnoFacts>()
 
 /**
  * What the addon throws for a failure (crates/node/src/error.rs): an errno

@@ -10,6 +10,33 @@ export interface FastPath {
   fastRecvInto(fd: number, buf: Uint8Array, nbytes: number, flags: number, timeout: number): number
   /** send(2) of `buf`; returns the count sent or -errno. */
   fastSend(fd: number, buf: Uint8Array, flags: number, timeout: number): number
+  /**
+   * sendmsg(2) of `buf` with at most one ancillary item (`data` null for
+   * none) and an optional destination (sockaddr bytes); returns the count
+   * sent or -errno. Other failures throw as `sendmsgOne` does.
+   */
+  fastSendmsgOne(
+    fd: number,
+    buf: Uint8Array,
+    level: number,
+    type: number,
+    data: Uint8Array | null,
+    flags: number,
+    addr: Uint8Array | null,
+    timeout: number,
+  ): number
+  /** `recvmsgOne` (binding.d.ts): the same arguments, results and failures. */
+  fastRecvmsgOne(
+    fd: number,
+    buf: Uint8Array,
+    control: Uint8Array,
+    ancbufsize: number,
+    flags: number,
+    timeout: number,
+    out: Float64Array,
+  ): unknown
+  /** getsockopt(2) of an int option; a failure throws the errno (a number). */
+  fastGetsockoptInt(fd: number, level: number, optname: number): number
 }
 
 export const fast = native as unknown as FastPath

@@ -2,15 +2,17 @@
 // functions send_fds, recv_fds, CMSG_LEN and CMSG_SPACE, with CPython's
 // argument rules and messages. The syscalls and the cmsghdr layout are in
 // the addon (crates/core/src/msg.rs).
+import { Buffer } from 'node:buffer'
 import { endianness } from 'node:os'
 
 import { bufferView, bytesLike, cInt, index, ssize } from './args'
 import { encodeAddress } from './address'
-import { MemoryError, OSError, OverflowError, ValueError } from './errors'
+import { MemoryError, OSError, OverflowError, ValueError, fromNative } from './errors'
 import { pyTypeName } from './pytypes'
 import { socket, nativeCall } from './socket'
 import type { RecvAddress, SockAddressInput } from './addresses'
 import * as C from './constants'
+import { fast as fastPath } from './fast'
 import native = require('./native')
 
 /** One ancillary data item as received: `[cmsg_level, cmsg_type, cmsg_data]`. */
@@ -62,6 +64,11 @@ export function given(args: IArguments): number {
   return n
 }
 
+/** How CPython's messages name an ancillary item of `fn`'s argument. */
+function ancLabel(fn: string): string {
+  return `[${fn}() ancillary data items]() argument`
+}
+
 /** The checked buffers and ancillary items of one message to send. */
 export interface MessageParts {
   bufs: Uint8Array[]
@@ -82,21 +89,25 @@ export function messageParts(
   bufArg: string,
   ancArg: string,
 ): MessageParts {
-  const parts = fast(buffers, `${fn}() ${bufArg} must be an iterable`)
+  const parts = Array.isArray(buffers)
+    ? buffers
+    : fast(buffers, `${fn}() ${bufArg} must be an iterable`)
   if (parts.length > INT_MAX) throw new OSError(`${fn}() ${bufArg} is too long`)
   const bufs = parts.map((p) => bytesLike(p))
   const meta: number[] = []
   const data: Uint8Array[] = []
   if (ancdata !== undefined) {
-    const label = `[${fn}() ancillary data items]() argument`
-    for (const item of fast(ancdata, `${fn}() ${ancArg} must be an iterable`)) {
+    const items = Array.isArray(ancdata)
+      ? ancdata
+      : fast(ancdata, `${fn}() ${ancArg} must be an iterable`)
+    for (const item of items) {
       const seq = asSequence(item)
       if (seq === null)
         throw new TypeError(
-          `${label} must be 3-item sequence, not ${item === null || item === undefined ? 'None' : pyTypeName(item)}`,
+          `${ancLabel(fn)} must be 3-item sequence, not ${item === null || item === undefined ? 'None' : pyTypeName(item)}`,
         )
       if (seq.length !== 3) {
-        throw new TypeError(`${label} must be sequence of length 3, not ${seq.length}`)
+        throw new TypeError(`${ancLabel(fn)} must be sequence of length 3, not ${seq.length}`)
       }
       meta.push(cInt(seq[0]), cInt(seq[1]))
       data.push(bytesLike(seq[2]))
@@ -126,11 +137,29 @@ export function sendmsg(
     const d = data.length === 1 ? data[0] : null
     const lv = data.length === 1 ? meta[0] : 0
     const ty = data.length === 1 ? meta[1] : 0
-    return nativeCall('sendmsg', () =>
-      native.sendmsgOne(this._fd, bufs[0], lv, ty, d, fl, sa, this._t),
-    )
+    return sendOne(this, bufs[0], lv, ty, d, fl, sa)
   }
   return nativeCall('sendmsg', () => native.sendmsg(this._fd, bufs, meta, data, fl, sa, this._t))
+}
+
+/** sendmsg of one buffer with at most one ancillary item (`data` null for none). */
+function sendOne(
+  s: socket,
+  buf: Uint8Array,
+  level: number,
+  type: number,
+  data: Uint8Array | null,
+  fl: number,
+  sa: Uint8Array | null,
+): number {
+  let n: number
+  try {
+    n = fastPath.fastSendmsgOne(s._fd, buf, level, type, data, fl, sa, s._t)
+  } catch (e) {
+    throw fromNative(e, 'sendmsg')
+  }
+  if (n < 0) throw fromNative(-n, 'sendmsg')
+  return n
 }
 
 /** A buffer of `size` bytes, or MemoryError where Node cannot make one. */
@@ -167,14 +196,22 @@ const SCRATCH_CONTROL = 64 * 1024
 let control = Buffer.allocUnsafeSlow(0)
 let out = new Float64Array(native.recvmsgOneOutLen(0))
 
-/** recvmsg into one buffer: `[nbytes, ancdata, msg_flags, address]`. */
-function recvOne(
+// The buffers of the last recvRaw call (`control` and `out`, or larger
+// ones made for that call).
+let lastControl = control
+let lastOut = out
+
+/**
+ * recvmsg into one buffer, its results left in `lastControl` and `lastOut`
+ * (see above); returns the sender's address.
+ */
+function recvRaw(
   s: socket,
   view: Uint8Array,
   ancLen: number,
   fl: number,
   syscall: string,
-): [number, AncItem[], number, unknown] {
+): unknown {
   let ctl = control
   let o = out
   if (ancLen > ctl.length) {
@@ -185,8 +222,29 @@ function recvOne(
       out = o
     }
   }
-  const addr = nativeCall(syscall, () => native.recvmsgOne(s._fd, view, ctl, ancLen, fl, s._t, o))
+  let addr: unknown
+  try {
+    addr = fastPath.fastRecvmsgOne(s._fd, view, ctl, ancLen, fl, s._t, o)
+  } catch (e) {
+    throw fromNative(e, syscall)
+  }
   if (o[2]) process.emitWarning(MALFORMED, 'RuntimeWarning')
+  lastControl = ctl
+  lastOut = o
+  return addr
+}
+
+/** recvmsg into one buffer: `[nbytes, ancdata, msg_flags, address]`. */
+function recvOne(
+  s: socket,
+  view: Uint8Array,
+  ancLen: number,
+  fl: number,
+  syscall: string,
+): [number, AncItem[], number, unknown] {
+  const addr = recvRaw(s, view, ancLen, fl, syscall)
+  const ctl = lastControl
+  const o = lastOut
   const count = o[3]
   const items: AncItem[] = []
   for (let i = 0, at = 4; i < count; i++, at += 4) {
@@ -213,7 +271,12 @@ export function recvmsg(
   const ancLen = ancSize(anc)
   const buf = allocate(size)
   const [n, items, msgFlags, addr] = recvOne(this, buf, ancLen, fl, 'recvmsg')
-  return [n === size ? buf : Buffer.from(buf.subarray(0, n)), items, msgFlags, addr]
+  return [received1(buf, size, n), items, msgFlags, addr]
+}
+
+/** The data of a recvmsg into `buf` (`size` bytes) that received `n`. */
+function received1(buf: Buffer, size: number, n: number): Buffer {
+  return n === size ? buf : Buffer.from(buf.subarray(0, n))
 }
 
 /** socket.recvmsg_into (declared on the class in socket.ts). */
@@ -323,9 +386,21 @@ export function send_fds(
   flags: number = 0,
   address: unknown = null,
 ): number {
+  const rights = intArray(fds)
+  if (
+    sock.sendmsg === socket.prototype.sendmsg &&
+    Array.isArray(buffers) &&
+    buffers.length === 1 &&
+    (address === null || address === undefined)
+  ) {
+    // What sock.sendmsg(buffers, [item], flags) checks and does, without
+    // building its arguments: flags, then the buffer.
+    const fl = cInt(flags)
+    return sendOne(sock, bytesLike(buffers[0]), C.SOL_SOCKET, C.SCM_RIGHTS, rights, fl, null)
+  }
   return sock.sendmsg(
     buffers as Iterable<Uint8Array>,
-    [[C.SOL_SOCKET, C.SCM_RIGHTS, intArray(fds)]],
+    [[C.SOL_SOCKET, C.SCM_RIGHTS, rights]],
     flags,
     address as SockAddressInput,
   )
@@ -349,6 +424,26 @@ export function recv_fds(
   flags: number = 0,
 ): [Buffer, number[], number, unknown] {
   const room = CMSG_LEN(index(maxfds) * 4)
+  if (sock.recvmsg === socket.prototype.recvmsg) {
+    // What sock.recvmsg(bufsize, room, flags) checks and does, with the fds
+    // read where the kernel put them (no Buffer per ancillary item).
+    const size = ssize(bufsize)
+    const fl = cInt(flags)
+    if (size < 0) throw new ValueError('negative buffer size in recvmsg()')
+    const ancLen = ancSize(room)
+    const buf = allocate(size)
+    const addr = recvRaw(sock, buf, ancLen, fl, 'recvmsg')
+    const ctl = lastControl
+    const o = lastOut
+    const fds: number[] = []
+    for (let i = 0, at = 4; i < o[3]; i++, at += 4) {
+      if (o[at] === C.SOL_SOCKET && o[at + 1] === C.SCM_RIGHTS) {
+        const end = o[at + 2] + o[at + 3]
+        for (let j = o[at + 2]; j + 4 <= end; j += 4) fds.push(readInt(ctl, j))
+      }
+    }
+    return [received1(buf, size, o[0]), fds, o[1], addr]
+  }
   const [data, anc, msgFlags, addr] = sock.recvmsg(bufsize, room, flags)
   const fds: number[] = []
   for (const [level, type, bytes] of anc) {

@@ -3,7 +3,7 @@
 // one call into the addon, which takes the timeout as seconds (-1: block).
 import { constants as osConstants } from 'node:os'
 import { inspect } from 'node:util'
-import { constants as bufferConstants } from 'node:buffer'
+import { Buffer, constants as bufferConstants } from 'node:buffer'
 import { isMainThread } from 'node:worker_threads'
 
 import {
@@ -126,6 +126,18 @@ function installWaker(): void {
   wakerChecked = true
   if (isMainThread || !native.Poller.probe()) return
   native.installWaker()
+}
+
+/**
+ * Throws osError(errno, syscall): the data path's one throw, from a
+ * function of its own. V8 works out where a throw happened (for the message
+ * it keeps when no native handler is waiting, as at a program's top level)
+ * from the throwing frame; in a small function of its own that costs a
+ * fraction of what it costs in the optimized code of the caller.
+ * @internal
+ */
+export function raiseErrno(errno: number, syscall: string): never {
+  throw osError(errno, syscall)
 }
 
 /** @internal Runs one addon call, turning its error into Python's exception. */
@@ -452,11 +464,15 @@ export class socket<
   getsockopt(level: number, optname: number, buflen?: number): number | bigint | Buffer {
     if (this._family === C.AF_VSOCK)
       return vsockGetsockopt(this as AnySocket, level, optname, buflen)
-    const lv = cInt(level)
-    const name = cInt(optname)
+    const lv = typeof level === 'number' && (level | 0) === level ? level : cInt(level)
+    const name = typeof optname === 'number' && (optname | 0) === optname ? optname : cInt(optname)
     const len = buflen === undefined ? 0 : cInt(buflen)
     if (len === 0) {
-      return nativeCall('getsockopt', () => native.getsockoptInt(this._fd, lv, name))
+      try {
+        return fast.fastGetsockoptInt(this._fd, lv, name)
+      } catch (e) {
+        throw fromNative(e, 'getsockopt')
+      }
     }
     if (len <= 0 || len > 1024) throw new OSError('getsockopt buflen out of range')
     return nativeCall('getsockopt', () => native.getsockoptBuf(this._fd, lv, name, len))
@@ -549,8 +565,10 @@ export class socket<
    * and OSError as for every call.
    */
   recv(bufsize: number, flags: number = 0): Buffer {
-    const size = ssize(bufsize)
-    const fl = cInt(flags)
+    // An int32 passes ssize() and cInt() as it is: checked inline, the
+    // common call makes no further calls before the addon's.
+    const size = typeof bufsize === 'number' && (bufsize | 0) === bufsize ? bufsize : ssize(bufsize)
+    const fl = typeof flags === 'number' && (flags | 0) === flags ? flags : cInt(flags)
     if (size < 0) throw new ValueError('negative buffersize in recv')
     // CPython makes no syscall for an empty read.
     if (size === 0) return Buffer.alloc(0)
@@ -563,7 +581,7 @@ export class socket<
     } catch (e) {
       throw fromNative(e, 'recv')
     }
-    if (n < 0) throw osError(-n, 'recv')
+    if (n < 0) raiseErrno(-n, 'recv')
     return shrink(buf, n)
   }
 
@@ -588,9 +606,12 @@ export class socket<
    * @throws ValueError when `buffer` is smaller than `nbytes`.
    */
   recv_into(buffer: BytesLike, nbytes: number = 0, flags: number = 0): number {
-    const view = writable(buffer, 'recv_into')
-    let n = ssize(nbytes)
-    const fl = cInt(flags)
+    const view =
+      ArrayBuffer.isView(buffer) && buffer instanceof Uint8Array
+        ? buffer
+        : writable(buffer, 'recv_into')
+    let n = typeof nbytes === 'number' && (nbytes | 0) === nbytes ? nbytes : ssize(nbytes)
+    const fl = typeof flags === 'number' && (flags | 0) === flags ? flags : cInt(flags)
     if (n < 0) throw new ValueError('negative buffersize in recv_into')
     if (n === 0) n = view.byteLength
     if (view.byteLength < n) throw new ValueError('buffer too small for requested bytes')
@@ -601,7 +622,7 @@ export class socket<
     } catch (e) {
       throw fromNative(e, 'recv')
     }
-    if (got < 0) throw osError(-got, 'recv')
+    if (got < 0) raiseErrno(-got, 'recv')
     return got
   }
 
@@ -629,15 +650,16 @@ export class socket<
    * @throws TypeError for a string (encode it first), as in Python.
    */
   send(data: BytesLike, flags: number = 0): number {
-    const buf = bytesLike(data)
-    const fl = cInt(flags)
+    // A Uint8Array and an int32 pass bytesLike() and cInt() as they are.
+    const buf = ArrayBuffer.isView(data) && data instanceof Uint8Array ? data : bytesLike(data)
+    const fl = typeof flags === 'number' && (flags | 0) === flags ? flags : cInt(flags)
     let sent: number
     try {
       sent = fast.fastSend(this._fd, buf, fl, this._t)
     } catch (e) {
       throw fromNative(e, 'send')
     }
-    if (sent < 0) throw osError(-sent, 'send')
+    if (sent < 0) raiseErrno(-sent, 'send')
     return sent
   }
 

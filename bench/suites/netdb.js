@@ -1,9 +1,10 @@
 'use strict'
-// Per-call cost of the small netdb/conversion functions, pysocket against
-// CPython's socket module: inet_pton, inet_ntop, htons and a numeric
-// getaddrinfo. Each round times a batch of calls in Node, then the same batch
-// in one long-lived python3 process (rounds interleaved); the table gives the
-// median ns per call and the ratio (pysocket / CPython, lower is better).
+// Per-call cost of the small netdb/conversion functions and socket methods,
+// pysocket against CPython's socket module: inet_pton, inet_ntop, htons,
+// gettimeout, getsockopt and a numeric getaddrinfo. Each round times a batch
+// of calls in Node, then the same batch in one long-lived python3 process
+// (rounds interleaved); the table gives the median ns per call and the ratio
+// (pysocket / CPython, lower is better).
 // Standalone: `node bench/suites/netdb.js`.
 const { spawn } = require('node:child_process')
 const path = require('node:path')
@@ -12,7 +13,9 @@ const readline = require('node:readline')
 const socket = require(path.join(__dirname, '..', '..', 'index.js'))
 // Named imports, as user code binds them (no property lookup per call).
 const { htons, inet_pton, inet_ntop, getaddrinfo } = socket
-const { AF_INET, AF_INET6, SOCK_STREAM, AI_NUMERICHOST } = socket
+const { AF_INET, AF_INET6, SOCK_STREAM, AI_NUMERICHOST, SOL_SOCKET, SO_TYPE } = socket
+// A socket for the method calls (gettimeout, getsockopt).
+const sock = socket.socket(AF_INET, SOCK_STREAM)
 
 const ROUNDS = Number(process.env.PYSOCKET_BENCH_ROUNDS || 9)
 const CALLS = Number(process.env.PYSOCKET_BENCH_NETDB_CALLS || 200000)
@@ -39,6 +42,13 @@ const CASES = [
   ],
   ['inet_ntop (IPv4)', CALLS, () => inet_ntop(AF_INET, packed4), 'inet_ntop(AF_INET, packed4)'],
   ['inet_ntop (IPv6)', CALLS, () => inet_ntop(AF_INET6, packed6), 'inet_ntop(AF_INET6, packed6)'],
+  ['socket.gettimeout', CALLS, () => sock.gettimeout(), 's.gettimeout()'],
+  [
+    'socket.getsockopt (SO_TYPE)',
+    CALLS,
+    () => sock.getsockopt(SOL_SOCKET, SO_TYPE),
+    's.getsockopt(SOL_SOCKET, SO_TYPE)',
+  ],
   [
     'getaddrinfo (numeric)',
     GAI_CALLS,
@@ -52,6 +62,7 @@ import sys, time
 from socket import *
 packed4 = bytes([192, 168, 1, 20])
 packed6 = inet_pton(AF_INET6, '2001:db8::8:800:200c:417a')
+s = socket(AF_INET, SOCK_STREAM)
 bodies = ${JSON.stringify(CASES.map((c) => c[3]))}
 fns = []
 for b in bodies:
@@ -117,6 +128,7 @@ async function main() {
     }
   }
   if (py) py.stdin.end()
+  sock.close()
 
   const rows = CASES.map(([name], k) => {
     const ours = median(node[k])

@@ -223,6 +223,29 @@ pub fn rights(items: &[Item]) -> Vec<RawFd> {
     fds
 }
 
+/// The fds of the SCM_RIGHTS items in received control data (as
+/// `recvmsg_raw` leaves it).
+pub fn rights_in(ctrl: &[u8]) -> Vec<RawFd> {
+    let mut fds = Vec::new();
+    walk_control(ctrl, |level, ty, range| {
+        if level == libc::SOL_SOCKET && ty == libc::SCM_RIGHTS {
+            for c in ctrl[range].chunks_exact(mem::size_of::<libc::c_int>()) {
+                fds.push(libc::c_int::from_ne_bytes(c.try_into().unwrap()));
+            }
+        }
+    });
+    fds
+}
+
+/// Closes every fd of the SCM_RIGHTS items in received control data (an
+/// error path).
+pub fn close_rights_in(ctrl: &[u8]) {
+    for fd in rights_in(ctrl) {
+        // SAFETY: these fds were just created by the kernel for us.
+        unsafe { libc::close(fd) };
+    }
+}
+
 /// Closes every fd received in SCM_RIGHTS items (an error path).
 pub fn close_rights(items: &[Item]) {
     for fd in rights(items) {
@@ -260,7 +283,7 @@ pub fn sendmsg(
         }
         wait::call(fd, mode, Interest::Write, || {
             // SAFETY: msg points at live buffers for the duration of the call.
-            let n = unsafe { libc::sendmsg(fd, &msg, flags) };
+            let n = unsafe { crate::sys::raw_sendmsg(fd, &msg, flags) };
             if n < 0 {
                 Err(io::Error::last_os_error())
             } else {
@@ -339,7 +362,7 @@ pub fn recvmsg_raw(
                     msg.msg_control = control.as_mut_ptr().cast();
                     msg.msg_controllen = ancbufsize as _;
                 }
-                let n = libc::recvmsg(fd, &mut msg, flags);
+                let n = crate::sys::raw_recvmsg(fd, &mut msg, flags);
                 if n < 0 {
                     return Err(io::Error::last_os_error());
                 }

@@ -243,9 +243,103 @@ pub fn accept(fd: RawFd, mode: Mode) -> Result<(RawFd, SockAddr)> {
     })
 }
 
+/// recv(2) as the bare system call on Linux. The C library's wrapper is a
+/// thread-cancellation point, whose bookkeeping (two more calls around
+/// every syscall in a threaded process such as Node) costs a good part of a
+/// one-byte call's glue; nothing in pysocket cancels threads.
+///
+/// # Safety
+/// `buf` must be valid for writes of `len` bytes.
+unsafe fn raw_recv(fd: RawFd, buf: *mut u8, len: usize, flags: i32) -> libc::ssize_t {
+    #[cfg(target_os = "linux")]
+    {
+        // Every argument as the `long` that syscall(2) reads.
+        let l = |v: isize| v as libc::c_long;
+        libc::syscall(
+            libc::SYS_recvfrom,
+            l(fd as isize),
+            l(buf as isize),
+            l(len as isize),
+            l(flags as isize),
+            l(0),
+            l(0),
+        ) as libc::ssize_t
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        libc::recv(fd, buf.cast(), len, flags)
+    }
+}
+
+/// send(2) as the bare system call on Linux (see `raw_recv`).
+///
+/// # Safety
+/// `buf` must be valid for reads of `len` bytes.
+unsafe fn raw_send(fd: RawFd, buf: *const u8, len: usize, flags: i32) -> libc::ssize_t {
+    #[cfg(target_os = "linux")]
+    {
+        let l = |v: isize| v as libc::c_long;
+        libc::syscall(
+            libc::SYS_sendto,
+            l(fd as isize),
+            l(buf as isize),
+            l(len as isize),
+            l(flags as isize),
+            l(0),
+            l(0),
+        ) as libc::ssize_t
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        libc::send(fd, buf.cast(), len, flags)
+    }
+}
+
+/// sendmsg(2) as the bare system call on Linux (see `raw_recv`).
+///
+/// # Safety
+/// `msg` must point at a valid msghdr whose buffers outlive the call.
+pub(crate) unsafe fn raw_sendmsg(fd: RawFd, msg: *const libc::msghdr, flags: i32) -> libc::ssize_t {
+    #[cfg(target_os = "linux")]
+    {
+        let l = |v: isize| v as libc::c_long;
+        libc::syscall(
+            libc::SYS_sendmsg,
+            l(fd as isize),
+            l(msg as isize),
+            l(flags as isize),
+        ) as libc::ssize_t
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        libc::sendmsg(fd, msg, flags)
+    }
+}
+
+/// recvmsg(2) as the bare system call on Linux (see `raw_recv`).
+///
+/// # Safety
+/// `msg` must point at a valid msghdr whose buffers outlive the call.
+pub(crate) unsafe fn raw_recvmsg(fd: RawFd, msg: *mut libc::msghdr, flags: i32) -> libc::ssize_t {
+    #[cfg(target_os = "linux")]
+    {
+        let l = |v: isize| v as libc::c_long;
+        libc::syscall(
+            libc::SYS_recvmsg,
+            l(fd as isize),
+            l(msg as isize),
+            l(flags as isize),
+        ) as libc::ssize_t
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        libc::recvmsg(fd, msg, flags)
+    }
+}
+
 pub fn recv(fd: RawFd, buf: &mut [u8], flags: i32, mode: Mode) -> Result<usize> {
     wait::call(fd, mode, Interest::Read, || {
-        cvt_size(unsafe { libc::recv(fd, buf.as_mut_ptr().cast(), buf.len(), flags) })
+        cvt_size(unsafe { raw_recv(fd, buf.as_mut_ptr(), buf.len(), flags) })
     })
 }
 
@@ -266,7 +360,7 @@ pub fn recvfrom(fd: RawFd, buf: &mut [u8], flags: i32, mode: Mode) -> Result<(us
 
 pub fn send(fd: RawFd, buf: &[u8], flags: i32, mode: Mode) -> Result<usize> {
     wait::call(fd, mode, Interest::Write, || {
-        cvt_size(unsafe { libc::send(fd, buf.as_ptr().cast(), buf.len(), flags) })
+        cvt_size(unsafe { raw_send(fd, buf.as_ptr(), buf.len(), flags) })
     })
 }
 
@@ -293,7 +387,7 @@ pub fn sendall(fd: RawFd, buf: &[u8], flags: i32, mode: Mode) -> Result<()> {
     while sent < buf.len() {
         let rest = &buf[sent..];
         sent += wait::call_with(fd, &mut deadline, Interest::Write, || {
-            cvt_size(unsafe { libc::send(fd, rest.as_ptr().cast(), rest.len(), flags) })
+            cvt_size(unsafe { raw_send(fd, rest.as_ptr(), rest.len(), flags) })
         })?;
     }
     Ok(())

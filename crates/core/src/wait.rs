@@ -6,6 +6,7 @@
 use std::cell::RefCell;
 use std::io;
 use std::os::fd::RawFd;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
@@ -52,8 +53,17 @@ thread_local! {
     static WAKER: RefCell<Option<Waker>> = const { RefCell::new(None) };
 }
 
+/// Whether any thread ever had a waker: until then a blocking call skips
+/// the thread-local lookup (in a dynamically loaded library, a call into the
+/// C library's TLS resolver on every syscall).
+static ANY_WAKER: AtomicBool = AtomicBool::new(false);
+
 /// Sets (or with None removes) this thread's waker.
 pub fn set_waker(waker: Option<Waker>) {
+    if waker.is_some() {
+        // Set before the thread's own waker: this thread sees both.
+        ANY_WAKER.store(true, Ordering::Relaxed);
+    }
     WAKER.with(|w| *w.borrow_mut() = waker);
 }
 
@@ -66,6 +76,9 @@ const QUIET: Duration = Duration::from_millis(100);
 /// (then the blocking syscall returns at once) or the thread must stop
 /// (ECANCELED). Without one, returns at once: the syscall itself blocks.
 fn wait_blocking(fd: RawFd, interest: Interest) -> Result<()> {
+    if !ANY_WAKER.load(Ordering::Relaxed) {
+        return Ok(());
+    }
     WAKER.with(|w| {
         let w = w.borrow();
         let Some(w) = w.as_ref() else { return Ok(()) };

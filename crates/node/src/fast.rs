@@ -18,10 +18,14 @@ use napi::bindgen_prelude::*;
 use napi::{sys, JsError};
 use pysocket_core::{sys as core, Error as CoreError, Mode};
 
+use crate::address::JsAddress;
 use crate::error::throw_core;
 
-/// Adds `fastRecvInto(fd, view, nbytes, flags, timeout)` and
-/// `fastSend(fd, view, flags, timeout)` to the module's exports.
+/// Adds `fastRecvInto(fd, view, nbytes, flags, timeout)`,
+/// `fastSend(fd, view, flags, timeout)`, `fastSendmsgOne(fd, view, level,
+/// type, data, flags, addr, timeout)`, `fastRecvmsgOne(fd, view, control,
+/// ancbufsize, flags, timeout, out)` and `fastGetsockoptInt(fd, level,
+/// name)` to the module's exports.
 pub fn add_exports(exports: &mut Object, env: &Env) -> Result<()> {
     exports.set_named_property(
         "fastRecvInto",
@@ -31,116 +35,195 @@ pub fn add_exports(exports: &mut Object, env: &Env) -> Result<()> {
         "fastSend",
         env.create_function::<(), i64>("fastSend", send)?,
     )?;
+    exports.set_named_property(
+        "fastSendmsgOne",
+        env.create_function::<(), i64>("fastSendmsgOne", sendmsg_one)?,
+    )?;
+    exports.set_named_property(
+        "fastRecvmsgOne",
+        env.create_function::<(), ()>("fastRecvmsgOne", recvmsg_one)?,
+    )?;
+    exports.set_named_property(
+        "fastGetsockoptInt",
+        env.create_function::<(), i32>("fastGetsockoptInt", getsockopt_int)?,
+    )?;
     Ok(())
 }
 
-fn check(status: sys::napi_status, what: &str) -> Result<()> {
-    if status == sys::Status::napi_ok {
-        Ok(())
-    } else {
-        Err(Error::new(Status::InvalidArg, format!("{what} expected")))
+/// The first problem with a call's arguments, if any: the message of the
+/// exception (kept as a string, so that the checks cost no more than a flag).
+type Bad = Option<&'static str>;
+
+/// Notes `what` as the problem unless there is one already.
+fn fail(bad: &mut Bad, what: &'static str) {
+    if bad.is_none() {
+        *bad = Some(what);
     }
 }
 
+/// Reads the arguments into `argv`; `few` is the problem if fewer came.
 unsafe fn args<const N: usize>(
     env: sys::napi_env,
     info: sys::napi_callback_info,
-) -> Result<[sys::napi_value; N]> {
-    let mut argv = [ptr::null_mut(); N];
+    argv: &mut [sys::napi_value; N],
+    few: &'static str,
+) -> Bad {
     let mut argc = N;
-    check(
-        sys::napi_get_cb_info(
-            env,
-            info,
-            &mut argc,
-            argv.as_mut_ptr(),
-            ptr::null_mut(),
-            ptr::null_mut(),
-        ),
-        "arguments",
-    )?;
-    if argc < N {
-        return Err(Error::new(
-            Status::InvalidArg,
-            format!("{N} arguments expected"),
-        ));
+    let status = sys::napi_get_cb_info(
+        env,
+        info,
+        &mut argc,
+        argv.as_mut_ptr(),
+        ptr::null_mut(),
+        ptr::null_mut(),
+    );
+    if status != sys::Status::napi_ok {
+        Some("arguments expected")
+    } else if argc < N {
+        Some(few)
+    } else {
+        None
     }
-    Ok(argv)
 }
 
-unsafe fn int32(env: sys::napi_env, v: sys::napi_value) -> Result<i32> {
+/// An int32 argument (0 and a problem noted if it is not a number).
+unsafe fn int32(env: sys::napi_env, v: sys::napi_value, bad: &mut Bad) -> i32 {
     let mut out = 0;
-    check(sys::napi_get_value_int32(env, v, &mut out), "a number")?;
-    Ok(out)
+    if sys::napi_get_value_int32(env, v, &mut out) != sys::Status::napi_ok {
+        fail(bad, "a number expected");
+    }
+    out
 }
 
-unsafe fn double(env: sys::napi_env, v: sys::napi_value) -> Result<f64> {
+/// A double argument (0 and a problem noted if it is not a number).
+unsafe fn double(env: sys::napi_env, v: sys::napi_value, bad: &mut Bad) -> f64 {
     let mut out = 0.0;
-    check(sys::napi_get_value_double(env, v, &mut out), "a number")?;
-    Ok(out)
+    if sys::napi_get_value_double(env, v, &mut out) != sys::Status::napi_ok {
+        fail(bad, "a number expected");
+    }
+    out
 }
 
-/// The bytes of a Uint8Array (an empty slice for a detached or empty one).
+/// The bytes of a Uint8Array (an empty slice for a detached or empty one);
+/// for anything else an empty slice and a problem noted.
 ///
 /// # Safety
 /// The slice lives as long as the view, which the caller holds for the call;
 /// no JavaScript runs on this thread while the slice is in use.
-unsafe fn bytes<'a>(env: sys::napi_env, v: sys::napi_value) -> Result<&'a mut [u8]> {
+unsafe fn bytes<'a>(env: sys::napi_env, v: sys::napi_value, bad: &mut Bad) -> &'a mut [u8] {
     let mut ty = 0;
     let mut len = 0usize;
     let mut data: *mut c_void = ptr::null_mut();
-    let mut buffer = ptr::null_mut();
-    let mut offset = 0usize;
-    check(
-        sys::napi_get_typedarray_info(
-            env,
-            v,
-            &mut ty,
-            &mut len,
-            &mut data,
-            &mut buffer,
-            &mut offset,
-        ),
-        "a Uint8Array",
-    )?;
-    if ty != sys::TypedarrayType::uint8_array {
-        return Err(Error::new(
-            Status::InvalidArg,
-            "a Uint8Array expected".to_string(),
-        ));
+    let status = sys::napi_get_typedarray_info(
+        env,
+        v,
+        &mut ty,
+        &mut len,
+        &mut data,
+        ptr::null_mut(),
+        ptr::null_mut(),
+    );
+    if status != sys::Status::napi_ok || ty != sys::TypedarrayType::uint8_array {
+        fail(bad, "a Uint8Array expected");
+        return &mut [];
     }
     if data.is_null() || len == 0 {
-        return Ok(&mut []);
+        return &mut [];
     }
     // `data` is already adjusted by the view's byte offset.
-    Ok(std::slice::from_raw_parts_mut(data.cast::<u8>(), len))
+    std::slice::from_raw_parts_mut(data.cast::<u8>(), len)
 }
 
-/// Runs a callback body: the count, `-errno`, or a thrown exception for bad
-/// arguments, other errors and panics.
-unsafe fn run(
+/// The bytes of a Uint8Array, or None for `null` (see `bytes`).
+///
+/// # Safety
+/// As for `bytes`.
+unsafe fn bytes_or_null<'a>(
     env: sys::napi_env,
-    body: impl FnOnce() -> Result<pysocket_core::Result<usize>>,
+    v: sys::napi_value,
+    bad: &mut Bad,
+) -> Option<&'a mut [u8]> {
+    let mut ty = 0;
+    if sys::napi_typeof(env, v, &mut ty) == sys::Status::napi_ok && ty == sys::ValueType::napi_null
+    {
+        return None;
+    }
+    Some(bytes(env, v, bad))
+}
+
+/// The numbers of a Float64Array; for anything else an empty slice and a
+/// problem noted.
+///
+/// # Safety
+/// As for `bytes`.
+unsafe fn doubles<'a>(env: sys::napi_env, v: sys::napi_value, bad: &mut Bad) -> &'a mut [f64] {
+    let mut ty = 0;
+    let mut len = 0usize;
+    let mut data: *mut c_void = ptr::null_mut();
+    let status = sys::napi_get_typedarray_info(
+        env,
+        v,
+        &mut ty,
+        &mut len,
+        &mut data,
+        ptr::null_mut(),
+        ptr::null_mut(),
+    );
+    if status != sys::Status::napi_ok || ty != sys::TypedarrayType::float64_array {
+        fail(bad, "a Float64Array expected");
+        return &mut [];
+    }
+    if data.is_null() || len == 0 {
+        return &mut [];
+    }
+    std::slice::from_raw_parts_mut(data.cast::<f64>(), len)
+}
+
+/// Throws the error of arguments that the TypeScript layer checks first,
+/// so that it never happens on the data path proper.
+#[cold]
+#[inline(never)]
+unsafe fn bad_arguments(env: sys::napi_env, what: &str) -> sys::napi_value {
+    JsError::from(Error::new(Status::InvalidArg, what.to_string())).throw_into(env);
+    ptr::null_mut()
+}
+
+/// A failure other than an errno (or a panic), thrown as the value the
+/// TypeScript layer translates.
+#[cold]
+#[inline(never)]
+unsafe fn thrown(env: sys::napi_env, e: Option<CoreError>) -> sys::napi_value {
+    match e {
+        Some(e) => {
+            throw_core(env, &e);
+        }
+        None => {
+            JsError::from(Error::from_reason("pysocket: panic in a fast-path call")).throw_into(env)
+        }
+    }
+    ptr::null_mut()
+}
+
+/// The result of a syscall as a number: the count, or `-errno`.
+unsafe fn result(
+    env: sys::napi_env,
+    r: std::thread::Result<pysocket_core::Result<usize>>,
 ) -> sys::napi_value {
-    let result = match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(r) => r,
-        Err(_) => Err(Error::from_reason("pysocket: panic in a fast-path call")),
-    };
-    // A count fits an i64 (and a JS number) exactly: it is at most a buffer's length.
-    let number = match result {
+    let number = match r {
         Ok(Ok(n)) => n as i64,
         Ok(Err(CoreError::Os(errno))) => -i64::from(errno),
-        Ok(Err(e)) => {
-            throw_core(env, &e);
-            return ptr::null_mut();
-        }
-        Err(e) => {
-            JsError::from(e).throw_into(env);
-            return ptr::null_mut();
-        }
+        Ok(Err(e)) => return thrown(env, Some(e)),
+        Err(_) => return thrown(env, None),
     };
     let mut out = ptr::null_mut();
-    if sys::napi_create_int64(env, number, &mut out) == sys::Status::napi_ok {
+    // Most counts are small: a small integer is cheaper to make than an
+    // int64 (which V8 makes as a double). A count fits an i64 (and a JS
+    // number) exactly: it is at most a buffer's length.
+    let status = match i32::try_from(number) {
+        Ok(n) => sys::napi_create_int32(env, n, &mut out),
+        Err(_) => sys::napi_create_int64(env, number, &mut out),
+    };
+    if status == sys::Status::napi_ok {
         out
     } else {
         ptr::null_mut()
@@ -151,30 +234,165 @@ unsafe extern "C" fn recv_into(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
-    run(env, || {
-        let [fd, view, nbytes, flags, timeout] = args::<5>(env, info)?;
-        let fd = int32(env, fd)?;
-        let buf = bytes(env, view)?;
-        let n = double(env, nbytes)?;
-        let flags = int32(env, flags)?;
-        let mode = Mode::from_secs(double(env, timeout)?);
-        // NaN and negatives read as 0; anything past the view is clamped to it.
-        let n = if n > 0.0 {
-            (n as usize).min(buf.len())
-        } else {
-            0
-        };
-        Ok(core::recv(fd, &mut buf[..n], flags, mode))
-    })
+    let mut argv = [ptr::null_mut(); 5];
+    if let Some(what) = args(env, info, &mut argv, "5 arguments expected") {
+        return bad_arguments(env, what);
+    }
+    let [fd, view, nbytes, flags, timeout] = argv;
+    let mut bad = None;
+    let fd = int32(env, fd, &mut bad);
+    let buf = bytes(env, view, &mut bad);
+    let n = double(env, nbytes, &mut bad);
+    let flags = int32(env, flags, &mut bad);
+    let secs = double(env, timeout, &mut bad);
+    if let Some(what) = bad {
+        return bad_arguments(env, what);
+    }
+    // NaN and negatives read as 0; anything past the view is clamped to it.
+    let n = if n > 0.0 {
+        (n as usize).min(buf.len())
+    } else {
+        0
+    };
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        core::recv(fd, &mut buf[..n], flags, Mode::from_secs(secs))
+    }));
+    result(env, r)
 }
 
 unsafe extern "C" fn send(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
-    run(env, || {
-        let [fd, view, flags, timeout] = args::<4>(env, info)?;
-        let fd = int32(env, fd)?;
-        let data = bytes(env, view)?;
-        let flags = int32(env, flags)?;
-        let mode = Mode::from_secs(double(env, timeout)?);
-        Ok(core::send(fd, data, flags, mode))
-    })
+    let mut argv = [ptr::null_mut(); 4];
+    if let Some(what) = args(env, info, &mut argv, "4 arguments expected") {
+        return bad_arguments(env, what);
+    }
+    let [fd, view, flags, timeout] = argv;
+    let mut bad = None;
+    let fd = int32(env, fd, &mut bad);
+    let data = bytes(env, view, &mut bad);
+    let flags = int32(env, flags, &mut bad);
+    let secs = double(env, timeout, &mut bad);
+    if let Some(what) = bad {
+        return bad_arguments(env, what);
+    }
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        core::send(fd, data, flags, Mode::from_secs(secs))
+    }));
+    result(env, r)
+}
+
+/// `getsockoptInt` without napi-rs's per-call bookkeeping: the option's
+/// value; a failure is thrown as the value `socket::getsockopt_int` throws
+/// (the errno as a number), since any int is a valid result.
+unsafe extern "C" fn getsockopt_int(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    let mut argv = [ptr::null_mut(); 3];
+    if let Some(what) = args(env, info, &mut argv, "3 arguments expected") {
+        return bad_arguments(env, what);
+    }
+    let [fd, level, name] = argv;
+    let mut bad = None;
+    let fd = int32(env, fd, &mut bad);
+    let level = int32(env, level, &mut bad);
+    let name = int32(env, name, &mut bad);
+    if let Some(what) = bad {
+        return bad_arguments(env, what);
+    }
+    match core::getsockopt_int(fd, level, name) {
+        Ok(v) => {
+            let mut out = ptr::null_mut();
+            if sys::napi_create_int32(env, v, &mut out) == sys::Status::napi_ok {
+                out
+            } else {
+                ptr::null_mut()
+            }
+        }
+        Err(e) => thrown(env, Some(e)),
+    }
+}
+
+/// `sendmsgOne` without napi-rs's per-call bookkeeping: the count sent, or
+/// `-errno`; `data` (the one ancillary item's) and `addr` may be null.
+unsafe extern "C" fn sendmsg_one(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    let mut argv = [ptr::null_mut(); 8];
+    if let Some(what) = args(env, info, &mut argv, "8 arguments expected") {
+        return bad_arguments(env, what);
+    }
+    let [fd, view, level, ty, data, flags, addr, timeout] = argv;
+    let mut bad = None;
+    let fd = int32(env, fd, &mut bad);
+    let buf = bytes(env, view, &mut bad);
+    let level = int32(env, level, &mut bad);
+    let ty = int32(env, ty, &mut bad);
+    let data = bytes_or_null(env, data, &mut bad);
+    let flags = int32(env, flags, &mut bad);
+    let addr = bytes_or_null(env, addr, &mut bad);
+    let secs = double(env, timeout, &mut bad);
+    if let Some(what) = bad {
+        return bad_arguments(env, what);
+    }
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        let anc = data.map(|d| (level, ty, &*d));
+        crate::msg::send_one(fd, buf, anc, flags, addr.as_deref(), Mode::from_secs(secs))
+    }));
+    result(env, r)
+}
+
+/// `recvmsgOne` without napi-rs's per-call bookkeeping: the same arguments
+/// and results (the sender's address; the numbers in `out`), failures
+/// thrown as values as there.
+unsafe extern "C" fn recvmsg_one(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    let mut argv = [ptr::null_mut(); 7];
+    if let Some(what) = args(env, info, &mut argv, "7 arguments expected") {
+        return bad_arguments(env, what);
+    }
+    let [fd, view, control, ancbufsize, flags, timeout, out] = argv;
+    let mut bad = None;
+    let fd = int32(env, fd, &mut bad);
+    let view = bytes(env, view, &mut bad);
+    let control = bytes(env, control, &mut bad);
+    let ancbufsize = double(env, ancbufsize, &mut bad);
+    let flags = int32(env, flags, &mut bad);
+    let secs = double(env, timeout, &mut bad);
+    let out = doubles(env, out, &mut bad);
+    if let Some(what) = bad {
+        return bad_arguments(env, what);
+    }
+    // NaN and negatives read as 0 (then the control buffer's check applies).
+    let ancbufsize = if ancbufsize > 0.0 {
+        ancbufsize as usize
+    } else {
+        0
+    };
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        crate::msg::recv_one(
+            fd,
+            view,
+            &mut *control,
+            ancbufsize,
+            flags,
+            Mode::from_secs(secs),
+            out,
+        )
+    }));
+    match r {
+        Ok(Ok((addr, len))) => match JsAddress::to_napi_value(env, addr) {
+            Ok(v) => v,
+            Err(e) => {
+                // Nothing will ever see the fds this message carried.
+                pysocket_core::msg::close_rights_in(&control[..len]);
+                JsError::from(e).throw_into(env);
+                ptr::null_mut()
+            }
+        },
+        Ok(Err(e)) => thrown(env, Some(e)),
+        Err(_) => thrown(env, None),
+    }
 }

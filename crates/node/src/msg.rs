@@ -5,8 +5,6 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use pysocket_core::{msg, sendfile as sf, Mode};
 
-use std::mem;
-
 use crate::address::{decoded_on, sockaddr, JsAddress};
 use crate::error::{Js, Result};
 
@@ -189,13 +187,27 @@ pub fn sendmsg_one(
     addr: Option<&[u8]>,
     timeout: f64,
 ) -> Result<u32> {
+    let anc = anc_data.map(|d| (anc_level, anc_type, d));
+    Ok(send_one(fd, buf, anc, flags, addr, Mode::from_secs(timeout)).js()? as u32)
+}
+
+/// sendmsg of `buf` with at most one ancillary item and an optional
+/// destination (sockaddr bytes): `sendmsgOne` and its fast-path twin.
+pub(crate) fn send_one(
+    fd: i32,
+    buf: &[u8],
+    anc: Option<(i32, i32, &[u8])>,
+    flags: i32,
+    addr: Option<&[u8]>,
+    mode: Mode,
+) -> pysocket_core::Result<usize> {
     // The control data of one item (a few fds) fits on the stack.
     let mut small = [0u8; SMALL_CONTROL];
     let mut big: Vec<u8>;
-    let control: &[u8] = match anc_data {
-        Some(d) => {
-            let item = [(anc_level, anc_type, d)];
-            let len = msg::control_len(&item).js()?;
+    let control: &[u8] = match anc {
+        Some(item) => {
+            let item = [item];
+            let len = msg::control_len(&item)?;
             let buf = if len <= SMALL_CONTROL {
                 &mut small[..len]
             } else {
@@ -208,19 +220,10 @@ pub fn sendmsg_one(
         None => &[],
     };
     let to = match addr {
-        Some(a) => Some(sockaddr(a)?),
+        Some(a) => Some(pysocket_core::addr::from_bytes(a)?),
         None => None,
     };
-    let n = msg::sendmsg(
-        fd,
-        &[buf],
-        control,
-        flags,
-        to.as_ref(),
-        Mode::from_secs(timeout),
-    )
-    .js()?;
-    Ok(n as u32)
+    msg::sendmsg(fd, &[buf], control, flags, to.as_ref(), mode)
 }
 
 /// The sender's address of a recvmsg whose ancillary items were handed
@@ -276,21 +279,45 @@ pub fn recvmsg_one(
     let view = unsafe { buf.as_mut() };
     let ctrl = unsafe { control.as_mut() };
     let out = unsafe { out.as_mut() };
-    let Some(ctrl) = ctrl.get_mut(..ancbufsize as usize) else {
-        return Err(crate::error::to_js(pysocket_core::Error::Value(
+    let (addr, len) = recv_one(
+        fd,
+        view,
+        &mut *ctrl,
+        ancbufsize as usize,
+        flags,
+        Mode::from_secs(timeout),
+        out,
+    )
+    .js()?;
+    Ok(JsSender(addr, msg::rights_in(&ctrl[..len])))
+}
+
+/// What `recv_one` leaves to its caller: the sender's address and the
+/// length of the control data received (where the fds of any SCM_RIGHTS
+/// items are).
+pub(crate) type ReceivedOne = (JsAddress, usize);
+
+/// recvmsg into `view`, the control data into `ctrl[..ancbufsize]`, the
+/// numbers into `out` (see `recvmsg_one`). If the items do not fit in
+/// `out`, the fds they carried are closed and that is an error.
+pub(crate) fn recv_one(
+    fd: i32,
+    view: &mut [u8],
+    ctrl: &mut [u8],
+    ancbufsize: usize,
+    flags: i32,
+    mode: Mode,
+    out: &mut [f64],
+) -> pysocket_core::Result<ReceivedOne> {
+    let Some(ctrl) = ctrl.get_mut(..ancbufsize) else {
+        return Err(pysocket_core::Error::Value(
             "recvmsg: the control buffer is shorter than ancbufsize".into(),
-        )));
+        ));
     };
-    let r = msg::recvmsg_raw(fd, &mut [view], ctrl, flags, Mode::from_secs(timeout)).js()?;
+    let r = msg::recvmsg_raw(fd, &mut [view], ctrl, flags, mode)?;
     let data = &ctrl[..r.controllen];
     let mut count = 0;
-    let mut fds = Vec::new();
     let malformed = msg::walk_control(data, |level, ty, range| {
-        if level == libc::SOL_SOCKET && ty == libc::SCM_RIGHTS {
-            for c in data[range.clone()].chunks_exact(mem::size_of::<libc::c_int>()) {
-                fds.push(libc::c_int::from_ne_bytes(c.try_into().unwrap()));
-            }
-        }
         let at = OUT_HEAD + OUT_ITEM * count;
         if let Some(slot) = out.get_mut(at..at + OUT_ITEM) {
             slot.copy_from_slice(&[
@@ -303,13 +330,10 @@ pub fn recvmsg_one(
         count += 1;
     });
     if out.len() < OUT_HEAD + OUT_ITEM * count {
-        for fd in fds {
-            // SAFETY: these fds were just created by the kernel for us.
-            unsafe { libc::close(fd) };
-        }
-        return Err(crate::error::to_js(pysocket_core::Error::Value(
+        msg::close_rights_in(data);
+        return Err(pysocket_core::Error::Value(
             "recvmsg: no room for the ancillary data items".into(),
-        )));
+        ));
     }
     out[..OUT_HEAD].copy_from_slice(&[
         r.nbytes as f64,
@@ -317,5 +341,5 @@ pub fn recvmsg_one(
         malformed as u8 as f64,
         count as f64,
     ]);
-    Ok(JsSender(decoded_on(fd, &r.addr), fds))
+    Ok((decoded_on(fd, &r.addr), r.controllen))
 }
