@@ -138,11 +138,6 @@ export function inet_ntoa(packed_ip: Uint8Array): string {
   return `${b[0]}.${b[1]}.${b[2]}.${b[3]}`
 }
 
-// inet_pton's last IPv6 text that parsed, and its bytes (a private copy:
-// the caller owns the Buffer it got).
-let last6Text: string | null = null
-const last6 = new Uint8Array(16)
-
 /** inet_pton: address text of a family to packed bytes (strict). */
 export function inet_pton(address_family: number, ip_string: string): Buffer {
   if (arguments.length !== 2) arity('inet_pton', arguments, 2)
@@ -165,17 +160,7 @@ export function inet_pton(address_family: number, ip_string: string): Buffer {
     }
   } else if (af === AF_INET6) {
     const out = Buffer.allocUnsafe(16)
-    // The same text as the last call (a program talking to one peer): its
-    // bytes again, without the parse.
-    if (ip_string === last6Text) {
-      for (let k = 0; k < 16; k++) out[k] = last6[k]
-      return out
-    }
-    if (pton6Into(ip_string, out)) {
-      last6.set(out)
-      last6Text = ip_string
-      return out
-    }
+    if (pton6Into(ip_string, out)) return out
   } else {
     const text = strArg(ip_string, 'inet_pton', 2)
     try {
