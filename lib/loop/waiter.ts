@@ -91,14 +91,31 @@ export const noop = (): void => {}
  * closure per call); the others wrap a function (`FnOp`).
  */
 export abstract class Op<T = unknown> {
+  // The fields are assigned in the constructor, not declared with
+  // initialisers: class fields are defined by DefineNamedOwnIC, which, once
+  // this constructor has seen more subclasses than an inline cache holds
+  // (five op classes in a program that uses accept, connect, recv, recv_into
+  // and sendall), goes to the runtime for every field of every op, and the
+  // process stays about 30 % slower per round trip from then on. Plain
+  // stores have a megamorphic cache and cost the same for any number of
+  // subclasses.
   /** The next call in the same queue. */
-  next: Op | null = null
-  resolve: (v: T) => void = noop
-  reject: (e: unknown) => void = noop
-  signal: AbortSignal | undefined = undefined
-  timer: ReturnType<typeof setTimeout> | undefined = undefined
-  onAbort: (() => void) | undefined = undefined
-  constructor(readonly sock: socket) {}
+  declare next: Op | null
+  declare resolve: (v: T) => void
+  declare reject: (e: unknown) => void
+  declare signal: AbortSignal | undefined
+  declare timer: ReturnType<typeof setTimeout> | undefined
+  declare onAbort: (() => void) | undefined
+  declare readonly sock: socket
+  constructor(sock: socket) {
+    this.next = null
+    this.resolve = noop
+    this.reject = noop
+    this.signal = undefined
+    this.timer = undefined
+    this.onAbort = undefined
+    this.sock = sock
+  }
 
   /** One non-blocking attempt: the result, AGAIN, or a thrown error. */
   abstract step(): T | typeof AGAIN
