@@ -12,8 +12,32 @@ const ROOT = path.resolve(__dirname, '..')
 /** Rounds per suite (contenders are interleaved inside each round). */
 const ROUNDS = Number(process.env.PYSOCKET_BENCH_ROUNDS || 7)
 
-/** The python3 to compare with (CPython). */
-const PYTHON = process.env.PYTHON || 'python3'
+/**
+ * The CPython to compare with: $PYTHON, else the reference interpreter of
+ * the differential tests (CPython 3.13, found by __test__/helpers/python),
+ * else `python3`. bench/run.js names its version in the header.
+ */
+const PYTHON = process.env.PYTHON || reference() || 'python3'
+
+function reference() {
+  try {
+    return require('../__test__/helpers/python').python3()
+  } catch {
+    return null // no 3.13 here (or the tests are not built): plain python3
+  }
+}
+
+/** `3.13.0`: the version of PYTHON, or null when it does not run. */
+function pythonVersion() {
+  try {
+    return execFileSync(PYTHON, ['-c', 'import platform; print(platform.python_version())'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim()
+  } catch {
+    return null
+  }
+}
 
 /** Path of the `pysocket-baseline` binary, built on first use (no network). */
 function baseline() {
@@ -123,6 +147,7 @@ module.exports = {
   ROOT,
   ROUNDS,
   PYTHON,
+  pythonVersion,
   NODE,
   baseline,
   startPeer,

@@ -42,6 +42,7 @@ function main() {
   console.log(
     `## pysocket benchmarks\n\n${os.type()} ${os.release()} ${os.arch()}, ` +
       `${os.cpus().length} × ${cpu ? cpu.model.trim() : 'cpu'}, Node ${process.version}, ` +
+      `CPython ${c.pythonVersion() ?? '(not found)'}, ` +
       `${process.env.PYSOCKET_BENCH_ROUNDS || 7} rounds per suite\n`,
   )
   const failed = []

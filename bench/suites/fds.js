@@ -7,6 +7,7 @@
 // the table shows medians and ratios. Lower time is better.
 const { execFileSync } = require('node:child_process')
 const path = require('node:path')
+const { PYTHON } = require('../common')
 
 const ROOT = path.resolve(__dirname, '..', '..')
 const N = Number(process.env.FDS_N || 100000)
@@ -87,7 +88,7 @@ function main() {
         },
       ),
     CPython: (per) =>
-      execFileSync(process.env.PYTHON || 'python3', ['-c', PY, String(N), String(per), FILE], {
+      execFileSync(PYTHON, ['-c', PY, String(N), String(per), FILE], {
         encoding: 'utf8',
       }),
   }

@@ -20,7 +20,7 @@ const sock = socket.socket(AF_INET, SOCK_STREAM)
 const ROUNDS = Number(process.env.PYSOCKET_BENCH_ROUNDS || 9)
 const CALLS = Number(process.env.PYSOCKET_BENCH_NETDB_CALLS || 200000)
 const GAI_CALLS = Math.max(1, CALLS >> 4)
-const PYTHON = process.env.PYTHON || 'python3'
+const { PYTHON } = require('../common')
 
 const packed4 = Buffer.from([192, 168, 1, 20])
 const packed6 = socket.inet_pton(socket.AF_INET6, '2001:db8::8:800:200c:417a')

@@ -15,7 +15,7 @@ const readline = require('node:readline')
 const ROOT = path.resolve(__dirname, '..', '..')
 const SIZE = Number(process.env.SENDFILE_BYTES || 2 ** 30)
 const ROUNDS = Number(process.env.PYSOCKET_BENCH_ROUNDS || 5)
-const PYTHON = process.env.PYTHON || 'python3'
+const { PYTHON } = require('../common')
 
 const DRAIN = `
 import socket, sys

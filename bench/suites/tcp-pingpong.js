@@ -21,7 +21,7 @@ async function main() {
       args: [path.join(CLIENTS, 'pysocket.js'), ...args(peer.port)],
     },
     {
-      name: `CPython ${pythonVersion()} socket`,
+      name: `CPython ${c.pythonVersion() ?? ''} socket`,
       cmd: c.PYTHON,
       args: [path.join(CLIENTS, 'cpython.py'), ...args(peer.port)],
       skip: !c.available(c.PYTHON) && 'python3 not found',
@@ -61,17 +61,6 @@ async function main() {
   )
   console.log(c.table(['client', 'median µs / round trip', 'range', 'time vs baseline'], rows))
   console.log('\nTarget: pysocket within 1.15x of the baseline and faster than CPython.')
-}
-
-function pythonVersion() {
-  const r = require('node:child_process').spawnSync(
-    c.PYTHON,
-    ['-c', 'import sys;print(sys.version.split()[0])'],
-    {
-      encoding: 'utf8',
-    },
-  )
-  return r.status === 0 ? r.stdout.trim() : ''
 }
 
 main().catch((e) => {
