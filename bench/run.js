@@ -26,7 +26,7 @@ const { spawnSync } = require('node:child_process')
 const fs = require('node:fs')
 const path = require('node:path')
 const os = require('node:os')
-const { baseline } = require('./common')
+const { baseline, pythonVersion } = require('./common')
 
 function main() {
   const dir = path.join(__dirname, 'suites')
@@ -42,7 +42,7 @@ function main() {
   console.log(
     `## pysocket benchmarks\n\n${os.type()} ${os.release()} ${os.arch()}, ` +
       `${os.cpus().length} × ${cpu ? cpu.model.trim() : 'cpu'}, Node ${process.version}, ` +
-      `CPython ${c.pythonVersion() ?? '(not found)'}, ` +
+      `CPython ${pythonVersion() ?? '(not found)'}, ` +
       `${process.env.PYSOCKET_BENCH_ROUNDS || 7} rounds per suite\n`,
   )
   const failed = []
