@@ -17,7 +17,8 @@ import { osError } from './errors'
 import { socket } from './socket'
 import native = require('./native')
 import { AGAIN, READ, WRITE, Op, empty, readState, EINTR } from './loop/waiter'
-import { stillCovers, submit, withdraw, wouldBlock } from './loop/run'
+import { submit, withdraw, wouldBlock } from './loop/run'
+import { sendRest } from './loop/ops'
 
 /**
  * @internal Reads in a row from one readiness event, or from _read without
@@ -189,8 +190,9 @@ export class StreamWriter extends Op<void> {
   written = 0
   /** Bytes of the write in progress the kernel took so far. */
   sent = 0
-  private buf: Uint8Array = NONE
-  private total = 0
+  /** The write in progress, and its size when it was given. */
+  buf: Uint8Array = NONE
+  total = 0
   private cb: ((e?: Error | null) => void) | null = null
   // The write waits in the socket's queue (the kernel did not take it all).
   private waiting = false
@@ -228,15 +230,7 @@ export class StreamWriter extends Op<void> {
   }
 
   step(): void | typeof AGAIN {
-    const buf = this.buf
-    stillCovers(buf, this.total, 'sock_stream write')
-    while (this.sent < this.total) {
-      const n = native.trySend(this.sock._fd, buf, this.sent, 0)
-      if (n >= 0) this.sent += n
-      else if (wouldBlock(-n)) return AGAIN
-      else if (-n !== EINTR) throw osError(-n, 'send')
-    }
-    return undefined
+    return sendRest(this, 'sock_stream write')
   }
 
   private finish(e: Error | null): void {

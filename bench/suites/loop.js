@@ -83,26 +83,8 @@ const children = {
 
   async 'pp-net'(port) {
     const net = require('node:net')
-    const c = net.connect({ host: '127.0.0.1', port, noDelay: true })
-    await new Promise((resolve, reject) => c.once('connect', resolve).once('error', reject))
-    const one = Buffer.from('x')
-    let waiting = null
-    c.on('data', (d) => {
-      // 1-byte echoes arrive one per write.
-      for (let i = 0; i < d.length; i++) {
-        const w = waiting
-        waiting = null
-        w()
-      }
-    })
-    const round = async (n) => {
-      for (let i = 0; i < n; i++) {
-        const p = new Promise((resolve) => (waiting = resolve))
-        c.write(one)
-        await p
-      }
-    }
-    const result = await timeRounds(round)
+    const c = await netClient(net, port)
+    const result = await timeRounds(netRounds(c))
     c.destroy()
     out(result)
   },
@@ -172,25 +154,8 @@ const children = {
       s.on('end', () => s.end())
     })
     await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve))
-    const c = net.connect({ host: '127.0.0.1', port: srv.address().port, noDelay: true })
-    await new Promise((resolve, reject) => c.once('connect', resolve).once('error', reject))
-    const one = Buffer.from('x')
-    let waiting = null
-    c.on('data', (d) => {
-      for (let i = 0; i < d.length; i++) {
-        const w = waiting
-        waiting = null
-        w()
-      }
-    })
-    const round = async (n) => {
-      for (let i = 0; i < n; i++) {
-        const p = new Promise((resolve) => (waiting = resolve))
-        c.write(one)
-        await p
-      }
-    }
-    const result = await timeRounds(round)
+    const c = await netClient(net, srv.address().port)
+    const result = await timeRounds(netRounds(c))
     c.destroy()
     srv.close()
     out(result)
@@ -312,6 +277,34 @@ const children = {
     for (const s of socks) s.close()
     out({ msgsPerSec: (CONNS * CONN_ECHOES) / secs })
   },
+}
+
+/** A node:net client connected to the echo peer on `port`, with TCP_NODELAY. */
+async function netClient(net, port) {
+  const c = net.connect({ host: '127.0.0.1', port, noDelay: true })
+  await new Promise((resolve, reject) => c.once('connect', resolve).once('error', reject))
+  return c
+}
+
+/** node:net's natural ping-pong: write one byte, wait for its echo in a 'data' callback. */
+function netRounds(c) {
+  const one = Buffer.from('x')
+  let waiting = null
+  c.on('data', (d) => {
+    // 1-byte echoes arrive one per write.
+    for (let i = 0; i < d.length; i++) {
+      const w = waiting
+      waiting = null
+      w()
+    }
+  })
+  return async (n) => {
+    for (let i = 0; i < n; i++) {
+      const p = new Promise((resolve) => (waiting = resolve))
+      c.write(one)
+      await p
+    }
+  }
 }
 
 /**

@@ -48,16 +48,33 @@ export class SendallOp extends Op<void> {
   }
 
   step(): void | typeof AGAIN {
-    const buf = this.buf
-    stillCovers(buf, this.total, 'sock_sendall')
-    while (this.sent < this.total) {
-      const n = native.trySend(this.sock._fd, buf, this.sent, 0)
-      if (n >= 0) this.sent += n
-      else if (wouldBlock(-n)) return AGAIN
-      else if (-n !== EINTR) throw osError(-n, 'send')
-    }
-    return undefined
+    return sendRest(this, 'sock_sendall')
   }
+}
+
+/** What `sendRest` works on: the data, its size when the call was made, and the progress. */
+export interface Sending {
+  readonly sock: socket
+  readonly buf: Uint8Array
+  readonly total: number
+  sent: number
+}
+
+/**
+ * Sends what `w.buf` has left after `w.sent` (counting progress there):
+ * undefined once all `w.total` bytes went, AGAIN when the socket is full.
+ * `fn` names the call in the error for a buffer that shrank meanwhile.
+ */
+export function sendRest(w: Sending, fn: string): void | typeof AGAIN {
+  const buf = w.buf
+  stillCovers(buf, w.total, fn)
+  while (w.sent < w.total) {
+    const n = native.trySend(w.sock._fd, buf, w.sent, 0)
+    if (n >= 0) w.sent += n
+    else if (wouldBlock(-n)) return AGAIN
+    else if (-n !== EINTR) throw osError(-n, 'send')
+  }
+  return undefined
 }
 
 /** One accept attempt: `[conn, address]`, or AGAIN. */

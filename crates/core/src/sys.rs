@@ -243,6 +243,14 @@ pub fn accept(fd: RawFd, mode: Mode) -> Result<(RawFd, SockAddr)> {
     })
 }
 
+/// The socket system call `nr` with its arguments, each passed as the
+/// `long` that syscall(2) reads (unused ones as 0).
+#[cfg(target_os = "linux")]
+unsafe fn bare(nr: libc::c_long, args: [isize; 6]) -> libc::ssize_t {
+    let [a, b, c, d, e, f] = args.map(|v| v as libc::c_long);
+    libc::syscall(nr, a, b, c, d, e, f) as libc::ssize_t
+}
+
 /// recv(2) as the bare system call on Linux. The C library's wrapper is a
 /// thread-cancellation point, whose bookkeeping (two more calls around
 /// every syscall in a threaded process such as Node) costs a good part of a
@@ -253,17 +261,17 @@ pub fn accept(fd: RawFd, mode: Mode) -> Result<(RawFd, SockAddr)> {
 unsafe fn raw_recv(fd: RawFd, buf: *mut u8, len: usize, flags: i32) -> libc::ssize_t {
     #[cfg(target_os = "linux")]
     {
-        // Every argument as the `long` that syscall(2) reads.
-        let l = |v: isize| v as libc::c_long;
-        libc::syscall(
+        bare(
             libc::SYS_recvfrom,
-            l(fd as isize),
-            l(buf as isize),
-            l(len as isize),
-            l(flags as isize),
-            l(0),
-            l(0),
-        ) as libc::ssize_t
+            [
+                fd as isize,
+                buf as isize,
+                len as isize,
+                flags as isize,
+                0,
+                0,
+            ],
+        )
     }
     #[cfg(not(target_os = "linux"))]
     {
@@ -278,16 +286,17 @@ unsafe fn raw_recv(fd: RawFd, buf: *mut u8, len: usize, flags: i32) -> libc::ssi
 unsafe fn raw_send(fd: RawFd, buf: *const u8, len: usize, flags: i32) -> libc::ssize_t {
     #[cfg(target_os = "linux")]
     {
-        let l = |v: isize| v as libc::c_long;
-        libc::syscall(
+        bare(
             libc::SYS_sendto,
-            l(fd as isize),
-            l(buf as isize),
-            l(len as isize),
-            l(flags as isize),
-            l(0),
-            l(0),
-        ) as libc::ssize_t
+            [
+                fd as isize,
+                buf as isize,
+                len as isize,
+                flags as isize,
+                0,
+                0,
+            ],
+        )
     }
     #[cfg(not(target_os = "linux"))]
     {
@@ -302,13 +311,10 @@ unsafe fn raw_send(fd: RawFd, buf: *const u8, len: usize, flags: i32) -> libc::s
 pub(crate) unsafe fn raw_sendmsg(fd: RawFd, msg: *const libc::msghdr, flags: i32) -> libc::ssize_t {
     #[cfg(target_os = "linux")]
     {
-        let l = |v: isize| v as libc::c_long;
-        libc::syscall(
+        bare(
             libc::SYS_sendmsg,
-            l(fd as isize),
-            l(msg as isize),
-            l(flags as isize),
-        ) as libc::ssize_t
+            [fd as isize, msg as isize, flags as isize, 0, 0, 0],
+        )
     }
     #[cfg(not(target_os = "linux"))]
     {
@@ -323,13 +329,10 @@ pub(crate) unsafe fn raw_sendmsg(fd: RawFd, msg: *const libc::msghdr, flags: i32
 pub(crate) unsafe fn raw_recvmsg(fd: RawFd, msg: *mut libc::msghdr, flags: i32) -> libc::ssize_t {
     #[cfg(target_os = "linux")]
     {
-        let l = |v: isize| v as libc::c_long;
-        libc::syscall(
+        bare(
             libc::SYS_recvmsg,
-            l(fd as isize),
-            l(msg as isize),
-            l(flags as isize),
-        ) as libc::ssize_t
+            [fd as isize, msg as isize, flags as isize, 0, 0, 0],
+        )
     }
     #[cfg(not(target_os = "linux"))]
     {

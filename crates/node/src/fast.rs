@@ -104,13 +104,21 @@ unsafe fn double(env: sys::napi_env, v: sys::napi_value, bad: &mut Bad) -> f64 {
     out
 }
 
-/// The bytes of a Uint8Array (an empty slice for a detached or empty one);
-/// for anything else an empty slice and a problem noted.
+/// The elements of a typed array of type `want` (an empty slice for a
+/// detached or empty one); for anything else an empty slice and `what`
+/// noted as the problem.
 ///
 /// # Safety
-/// The slice lives as long as the view, which the caller holds for the call;
-/// no JavaScript runs on this thread while the slice is in use.
-unsafe fn bytes<'a>(env: sys::napi_env, v: sys::napi_value, bad: &mut Bad) -> &'a mut [u8] {
+/// `T` must be the element type of `want`. The slice lives as long as the
+/// view, which the caller holds for the call; no JavaScript runs on this
+/// thread while the slice is in use.
+unsafe fn typed<'a, T>(
+    env: sys::napi_env,
+    v: sys::napi_value,
+    want: sys::napi_typedarray_type,
+    what: &'static str,
+    bad: &mut Bad,
+) -> &'a mut [T] {
     let mut ty = 0;
     let mut len = 0usize;
     let mut data: *mut c_void = ptr::null_mut();
@@ -123,15 +131,29 @@ unsafe fn bytes<'a>(env: sys::napi_env, v: sys::napi_value, bad: &mut Bad) -> &'
         ptr::null_mut(),
         ptr::null_mut(),
     );
-    if status != sys::Status::napi_ok || ty != sys::TypedarrayType::uint8_array {
-        fail(bad, "a Uint8Array expected");
+    if status != sys::Status::napi_ok || ty != want {
+        fail(bad, what);
         return &mut [];
     }
     if data.is_null() || len == 0 {
         return &mut [];
     }
     // `data` is already adjusted by the view's byte offset.
-    std::slice::from_raw_parts_mut(data.cast::<u8>(), len)
+    std::slice::from_raw_parts_mut(data.cast::<T>(), len)
+}
+
+/// The bytes of a Uint8Array (see `typed`).
+///
+/// # Safety
+/// As for `typed`.
+unsafe fn bytes<'a>(env: sys::napi_env, v: sys::napi_value, bad: &mut Bad) -> &'a mut [u8] {
+    typed(
+        env,
+        v,
+        sys::TypedarrayType::uint8_array,
+        "a Uint8Array expected",
+        bad,
+    )
 }
 
 /// The bytes of a Uint8Array, or None for `null` (see `bytes`).
@@ -151,32 +173,18 @@ unsafe fn bytes_or_null<'a>(
     Some(bytes(env, v, bad))
 }
 
-/// The numbers of a Float64Array; for anything else an empty slice and a
-/// problem noted.
+/// The numbers of a Float64Array (see `typed`).
 ///
 /// # Safety
-/// As for `bytes`.
+/// As for `typed`.
 unsafe fn doubles<'a>(env: sys::napi_env, v: sys::napi_value, bad: &mut Bad) -> &'a mut [f64] {
-    let mut ty = 0;
-    let mut len = 0usize;
-    let mut data: *mut c_void = ptr::null_mut();
-    let status = sys::napi_get_typedarray_info(
+    typed(
         env,
         v,
-        &mut ty,
-        &mut len,
-        &mut data,
-        ptr::null_mut(),
-        ptr::null_mut(),
-    );
-    if status != sys::Status::napi_ok || ty != sys::TypedarrayType::float64_array {
-        fail(bad, "a Float64Array expected");
-        return &mut [];
-    }
-    if data.is_null() || len == 0 {
-        return &mut [];
-    }
-    std::slice::from_raw_parts_mut(data.cast::<f64>(), len)
+        sys::TypedarrayType::float64_array,
+        "a Float64Array expected",
+        bad,
+    )
 }
 
 /// Throws the error of arguments that the TypeScript layer checks first,
