@@ -68,15 +68,7 @@ const children = {
     const c = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     await loop.sock_connect(c, ['127.0.0.1', port])
     c.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    const one = Buffer.from('x')
-    const buf = Buffer.alloc(64)
-    const round = async (n) => {
-      for (let i = 0; i < n; i++) {
-        await loop.sock_sendall(c, one)
-        if ((await loop.sock_recv_into(c, buf)) < 1) throw new Error('short echo')
-      }
-    }
-    const result = await timeRounds(round)
+    const result = await timeRounds(loopRounds(loop, c))
     c.close()
     out(result)
   },
@@ -131,15 +123,7 @@ const children = {
         await loop.sock_sendall(conn, b.subarray(0, n))
       }
     })()
-    const one = Buffer.from('x')
-    const buf = Buffer.alloc(64)
-    const round = async (n) => {
-      for (let i = 0; i < n; i++) {
-        await loop.sock_sendall(c, one)
-        if ((await loop.sock_recv_into(c, buf)) < 1) throw new Error('short echo')
-      }
-    }
-    const result = await timeRounds(round)
+    const result = await timeRounds(loopRounds(loop, c))
     c.shutdown(socket.SHUT_WR)
     await echoed
     for (const s of [c, conn, srv]) s.close()
@@ -277,6 +261,18 @@ const children = {
     for (const s of socks) s.close()
     out({ msgsPerSec: (CONNS * CONN_ECHOES) / secs })
   },
+}
+
+/** socket.loop's natural ping-pong: await sendall of one byte, then await its echo. */
+function loopRounds(loop, c) {
+  const one = Buffer.from('x')
+  const buf = Buffer.alloc(64)
+  return async (n) => {
+    for (let i = 0; i < n; i++) {
+      await loop.sock_sendall(c, one)
+      if ((await loop.sock_recv_into(c, buf)) < 1) throw new Error('short echo')
+    }
+  }
 }
 
 /** A node:net client connected to the echo peer on `port`, with TCP_NODELAY. */
