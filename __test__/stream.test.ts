@@ -13,6 +13,7 @@ import { pipeline } from 'node:stream/promises'
 import { constants as osConstants } from 'node:os'
 
 import * as socket from '../index'
+import { runNode } from './helpers/child'
 import { checkFdLeaks } from './helpers/fds'
 import { onlyPythonErrors } from './helpers/anyvalue'
 
@@ -442,6 +443,38 @@ test('many streams at once: 200 socketpairs echo through streams concurrently', 
   })
   const ok = await Promise.all(runs)
   t.is(ok.filter(Boolean).length, N)
+})
+
+test('idle streams hold no read buffer: 1000 streams waiting after a message', async (t) => {
+  // In a child process: the other tests of this file allocate meanwhile.
+  const code = `
+const socket = require(${JSON.stringify(require.resolve('../index'))})
+const N = 1000
+const pairs = []
+let chunks = 0
+const before = process.memoryUsage().arrayBuffers
+for (let i = 0; i < N; i++) {
+  const [a, b] = socket.socketpair()
+  const s = socket.loop.sock_stream(a)
+  s.on('data', () => chunks++)
+  b.send(Buffer.from('hello'))
+  pairs.push([s, b])
+}
+const wait = () => (chunks < N ? setTimeout(wait, 10) : done())
+function done() {
+  gc()
+  const grown = process.memoryUsage().arrayBuffers - before
+  console.log(JSON.stringify({ chunks, grown }))
+  for (const [s, b] of pairs) { s.destroy(); b.close() }
+}
+wait()`
+  const r = await runNode(['--expose-gc', '-e', code], 60000)
+  t.is(r.code, 0, r.stderr)
+  const { chunks, grown } = JSON.parse(r.stdout) as { chunks: number; grown: number }
+  t.is(chunks, 1000)
+  // Each holding a 64 KiB read buffer would be 62.5 MiB; the chunks
+  // themselves are 5 bytes each.
+  t.true(grown < 1 << 20, `array buffers grew by ${grown} bytes`)
 })
 
 test('1 GiB through stream.pipeline, writer faster than reader: checksum equal, memory bounded', async (t) => {

@@ -30,6 +30,24 @@ export const BURST = 32
 // that a small chunk does not pin a whole read buffer.
 const COPY_BELOW = 4
 
+// The next read's buffer, one per read size for all streams of this
+// thread: a read and what it pushes run to completion before any other
+// stream reads, and a buffer is given back before its chunk is pushed, so
+// one spare serves every stream and an idle stream holds no buffer (10,000
+// idle streams would otherwise hold 64 KiB each).
+const spares = new Map<number, Buffer>()
+
+function takeBuffer(size: number): Buffer {
+  const buf = spares.get(size)
+  if (buf === undefined) return Buffer.allocUnsafe(size)
+  spares.delete(size)
+  return buf
+}
+
+function keepBuffer(buf: Buffer): void {
+  spares.set(buf.length, buf)
+}
+
 /** @internal What the read and write sides need of their stream. */
 export interface StreamHost extends Duplex {
   /** Bytes moved: the idle timer starts again. */
@@ -59,9 +77,6 @@ export class StreamReader extends Op<void> {
   // Attempts in a row started by _read rather than by a readiness event.
   private eager = 0
   private fromRead = false
-  // The next read's buffer: allocated ahead, or kept because the last
-  // chunk was copied out of it or the socket was empty.
-  private spare: Buffer | null = null
 
   constructor(
     sock: socket,
@@ -98,7 +113,6 @@ export class StreamReader extends Op<void> {
   stop(): void {
     if (this.queued) withdraw(this, READ, this.sock._fd)
     this.queued = false
-    this.spare = null
   }
 
   step(): void | typeof AGAIN {
@@ -127,17 +141,15 @@ export class StreamReader extends Op<void> {
     const size = this.size
     for (let i = 0; ;) {
       if (host.destroyed) return undefined
-      const buf = this.spare ?? Buffer.allocUnsafe(size)
-      this.spare = null
+      const buf = takeBuffer(size)
       const n = native.tryRecvInto(this.sock._fd, buf, size, 0)
+      if (n <= 0) keepBuffer(buf)
       if (n < 0) {
-        this.spare = buf
         if (wouldBlock(-n)) return empty()
         if (-n === EINTR) continue
         throw osError(-n, 'recv')
       }
       if (n === 0) {
-        this.spare = null
         host.push(null)
         // With nothing buffered, 'end' now (as net), not at the next read().
         host.read(0)
@@ -149,7 +161,7 @@ export class StreamReader extends Op<void> {
       if (n * COPY_BELOW < size) {
         // Copied out: the buffer serves the next read too.
         chunk = Buffer.from(buf.subarray(0, n))
-        this.spare = buf
+        keepBuffer(buf)
       } else {
         chunk = n === size ? buf : buf.subarray(0, n)
         // The next read's buffer now, while this chunk is still held: the
@@ -158,7 +170,7 @@ export class StreamReader extends Op<void> {
         // chunk alive at the top of the malloc heap, what the GC frees
         // stays in malloc's free lists for the next reads instead of
         // going back to the kernel and faulting in again.
-        this.spare = Buffer.allocUnsafe(size)
+        keepBuffer(Buffer.allocUnsafe(size))
       }
       this.wanted = false
       let more: boolean
@@ -171,11 +183,7 @@ export class StreamReader extends Op<void> {
       more ||= this.wanted
       // A short read on a stream: the socket is empty, wait for the event.
       if (n < size) readState.drained = true
-      if (!more) {
-        // Paused: a stream nobody reads holds no buffer.
-        this.spare = null
-        return undefined
-      }
+      if (!more) return undefined
       if (n < size) return AGAIN
       if (++i >= BURST) return AGAIN
     }
