@@ -445,7 +445,7 @@ test('many streams at once: 200 socketpairs echo through streams concurrently', 
   t.is(ok.filter(Boolean).length, N)
 })
 
-test('idle streams hold no read buffer: 1000 streams waiting after a message', async (t) => {
+test('idle streams hold no read buffer: 1000 sock_stream and 1000 sock_messages waiting after a message', async (t) => {
   // In a child process: the other tests of this file allocate meanwhile.
   const code = `
 const socket = require(${JSON.stringify(require.resolve('../index'))})
@@ -459,8 +459,13 @@ for (let i = 0; i < N; i++) {
   s.on('data', () => chunks++)
   b.send(Buffer.from('hello'))
   pairs.push([s, b])
+  const [c, d] = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+  const m = socket.loop.sock_messages(c)
+  m.on('data', () => chunks++)
+  d.send(Buffer.from('hello'))
+  pairs.push([m, d])
 }
-const wait = () => (chunks < N ? setTimeout(wait, 10) : done())
+const wait = () => (chunks < 2 * N ? setTimeout(wait, 10) : done())
 function done() {
   gc()
   const grown = process.memoryUsage().arrayBuffers - before
@@ -471,8 +476,8 @@ wait()`
   const r = await runNode(['--expose-gc', '-e', code], 60000)
   t.is(r.code, 0, r.stderr)
   const { chunks, grown } = JSON.parse(r.stdout) as { chunks: number; grown: number }
-  t.is(chunks, 1000)
-  // Each holding a 64 KiB read buffer would be 62.5 MiB; the chunks
+  t.is(chunks, 2000)
+  // Each holding a 64 KiB read buffer would be 125 MiB; the chunks
   // themselves are 5 bytes each.
   t.true(grown < 1 << 20, `array buffers grew by ${grown} bytes`)
 })

@@ -27,7 +27,7 @@ import {
   sizeOption,
   checkStreamOptions,
 } from './stream'
-import { rethrow } from './streamio'
+import { keepBuffer, rethrow, takeBuffer } from './streamio'
 
 const { EMSGSIZE, EBADF } = osConstants.errno
 
@@ -40,23 +40,35 @@ export interface MessageStreamOptions extends Omit<SocketStreamOptions, 'readSiz
   bufsize?: number
 }
 
-/** One message read into the stream's buffer: `[count, real length, address]`. */
-class MessageRecv extends Op<[number, unknown]> {
+/**
+ * One message, copied out at its size: `[data, real length, address]`. It
+ * is read into the thread's spare buffer (streamio.ts) and copied before
+ * the step returns, so a waiting stream holds no buffer.
+ */
+class MessageRecv extends Op<[Buffer, number, unknown]> {
   constructor(
     sock: socket,
-    readonly buf: Buffer,
+    readonly size: number,
   ) {
     super(sock)
   }
 
-  step(): [number, unknown] | typeof AGAIN {
-    for (;;) {
-      // MSG_TRUNC: the kernel returns the message's real length, so that a
-      // cut message is seen, not passed on as if whole.
-      const r = native.tryRecvfromInto(this.sock._fd, this.buf, this.buf.length, C.MSG_TRUNC)
-      if (typeof r !== 'number') return r
-      if (wouldBlock(-r)) return empty()
-      if (-r !== EINTR) throw osError(-r, 'recvfrom')
+  step(): [Buffer, number, unknown] | typeof AGAIN {
+    const buf = takeBuffer(this.size)
+    try {
+      for (;;) {
+        // MSG_TRUNC: the kernel returns the message's real length, so that a
+        // cut message is seen, not passed on as if whole.
+        const r = native.tryRecvfromInto(this.sock._fd, buf, buf.length, C.MSG_TRUNC)
+        if (typeof r !== 'number') {
+          const [n, address] = r
+          return [Buffer.from(buf.subarray(0, Math.min(n, buf.length))), n, address]
+        }
+        if (wouldBlock(-r)) return empty()
+        if (-r !== EINTR) throw osError(-r, 'recvfrom')
+      }
+    } finally {
+      keepBuffer(buf)
     }
   }
 }
@@ -91,7 +103,8 @@ export class MessageStream extends Duplex {
   /** The pysocket socket under the stream. */
   readonly sock: socket
   private readonly autoClose: boolean
-  private readonly buf: Buffer
+  /** The largest message read. */
+  private readonly bufsize: number
   private readonly abort = new AbortController()
   private reading = false
   private burst = 0
@@ -108,8 +121,7 @@ export class MessageStream extends Duplex {
     claim(s, this)
     this.sock = s as socket
     this.autoClose = o.autoClose !== false
-    // One buffer for every read: each message is copied out at its size.
-    this.buf = Buffer.allocUnsafe(bufsize)
+    this.bufsize = bufsize
     // Read ahead from the start, as sock_stream.
     this.read(0)
   }
@@ -128,9 +140,9 @@ export class MessageStream extends Duplex {
 
   private readOnce(): void {
     if (this.destroyed) return
-    run(new MessageRecv(this.sock, this.buf), READ, this.abort.signal, NO_TIMEOUT)
+    run(new MessageRecv(this.sock, this.bufsize), READ, this.abort.signal, NO_TIMEOUT)
       .then(
-        ([n, address]) => {
+        ([data, n, address]) => {
           this.reading = false
           if (this.destroyed) return
           // A connected SOCK_SEQPACKET reads 0 bytes at end of stream; a
@@ -140,15 +152,15 @@ export class MessageStream extends Duplex {
             this.read(0)
             return
           }
-          if (n > this.buf.length) {
+          if (n > this.bufsize) {
             const e = new OSError(
               EMSGSIZE,
-              `message of ${n} bytes is longer than bufsize (${this.buf.length})`,
+              `message of ${n} bytes is longer than bufsize (${this.bufsize})`,
             )
             this.destroy(e)
             return
           }
-          this.push([Buffer.from(this.buf.subarray(0, n)), address])
+          this.push([data, address])
         },
         (e) => {
           this.reading = false

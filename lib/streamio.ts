@@ -31,20 +31,23 @@ export const BURST = 32
 const COPY_BELOW = 4
 
 // The next read's buffer, one per read size for all streams of this
-// thread: a read and what it pushes run to completion before any other
-// stream reads, and a buffer is given back before its chunk is pushed, so
-// one spare serves every stream and an idle stream holds no buffer (10,000
-// idle streams would otherwise hold 64 KiB each).
+// thread (sock_stream's and sock_messages'): a read and what it pushes run
+// to completion before any other stream reads, and a buffer is given back
+// before its chunk is pushed, so one spare serves every stream and an idle
+// stream holds no buffer (10,000 idle streams would otherwise hold 64 KiB
+// each).
 const spares = new Map<number, Buffer>()
 
-function takeBuffer(size: number): Buffer {
+/** @internal The spare read buffer of `size` bytes, or a new one (give it back with `keepBuffer`). */
+export function takeBuffer(size: number): Buffer {
   const buf = spares.get(size)
   if (buf === undefined) return Buffer.allocUnsafe(size)
   spares.delete(size)
   return buf
 }
 
-function keepBuffer(buf: Buffer): void {
+/** @internal Makes `buf` the spare of its size again: nothing may hold it or a view of it. */
+export function keepBuffer(buf: Buffer): void {
   spares.set(buf.length, buf)
 }
 
