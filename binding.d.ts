@@ -205,8 +205,6 @@ export declare function getsockname(fd: number): unknown
 
 export declare function getsockoptBuf(fd: number, level: number, name: number, buflen: number): Buffer
 
-export declare function getsockoptInt(fd: number, level: number, name: number): number
-
 /** A 64-bit option as a BigInt (CPython's getsockopt on AF_VSOCK sockets). */
 export declare function getsockoptU64(fd: number, level: number, name: number): bigint
 
@@ -284,16 +282,7 @@ export declare function recvmmsg(fd: number, data: Uint8Array, bufsize: number, 
 export declare function recvmsgInto(fd: number, bufs: Array<Uint8Array>, ancbufsize: number, flags: number, timeout: number): [number, Array<[number, number, Buffer]>, number, unknown, boolean]
 
 /**
- * recvmsg into one buffer, the ancillary data into the first `ancbufsize`
- * bytes of `control` where it stays: no object is built per item here.
- * `out` (at least `recvmsgOneOutLen(ancbufsize)` long) receives
- * `[nbytes, msg_flags, malformed, count]`, then `[level, type, offset,
- * length]` of each item's data in `control`. Returns the sender's address.
- */
-export declare function recvmsgOne(fd: number, buf: Uint8Array, control: Uint8Array, ancbufsize: number, flags: number, timeout: number, out: Float64Array): unknown
-
-/**
- * The length of `out` that `recvmsg_one` needs for `ancbufsize` bytes of
+ * The length of `out` that `recv_one` needs for `ancbufsize` bytes of
  * control data: room for as many items as it can hold.
  */
 export declare function recvmsgOneOutLen(ancbufsize: number): number
@@ -318,12 +307,6 @@ export declare function sendmsg(fd: number, bufs: Array<Uint8Array>, ancMeta: Ar
 
 /** sendmsg with the AF_ALG control messages; `assoclen` -1 for none. */
 export declare function sendmsgAfalg(fd: number, bufs: Array<Buffer>, op: number, iv: Buffer | undefined | null, assoclen: number, flags: number, timeout: number): number
-
-/**
- * sendmsg of one buffer with at most one ancillary item (`anc_data` None
- * for none): the common case (send_fds) without building arrays.
- */
-export declare function sendmsgOne(fd: number, buf: Uint8Array, ancLevel: number, ancType: number, ancData: Uint8Array | undefined | null, flags: number, addr: Uint8Array | undefined | null, timeout: number): number
 
 export declare function sendto(fd: number, data: Uint8Array, flags: number, addr: Uint8Array, timeout: number): number
 

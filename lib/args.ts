@@ -26,6 +26,8 @@ function beyondLong(v: unknown, n: number): boolean {
 
 /** A C `int` argument (format `i`). */
 export function cInt(v: unknown): number {
+  // The common case, an int32, is one check (the data path's flags).
+  if (typeof v === 'number' && (v | 0) === v) return v
   const n = index(v)
   if (beyondLong(v, n)) throw new OverflowError('Python int too large to convert to C long')
   if (n > INT_MAX) throw new OverflowError('signed integer is greater than maximum')
@@ -75,6 +77,7 @@ export function socketFd(v: unknown): number {
 
 /** A `Py_ssize_t` argument (format `n`). */
 export function ssize(v: unknown): number {
+  if (typeof v === 'number' && (v | 0) === v) return v // an int32: in range
   const n = index(v)
   if (beyondLong(v, n) || n > SSIZE_MAX || n < -SSIZE_MAX - 1) {
     throw new OverflowError('Python int too large to convert to C ssize_t')

@@ -13,7 +13,8 @@ export interface FastPath {
   /**
    * sendmsg(2) of `buf` with at most one ancillary item (`data` null for
    * none) and an optional destination (sockaddr bytes); returns the count
-   * sent or -errno. Other failures throw as `sendmsgOne` does.
+   * sent or -errno; other failures throw as the addon's other calls do
+   * (see `fromNative`).
    */
   fastSendmsgOne(
     fd: number,
@@ -25,7 +26,11 @@ export interface FastPath {
     addr: Uint8Array | null,
     timeout: number,
   ): number
-  /** `recvmsgOne` (binding.d.ts): the same arguments, results and failures. */
+  /**
+   * recvmsg(2) into `buf`, the control data left in `control[:ancbufsize]`
+   * and the numbers in `out` (see crates/node/src/msg.rs `recv_one`);
+   * returns the sender's address. Failures throw (see `fromNative`).
+   */
   fastRecvmsgOne(
     fd: number,
     buf: Uint8Array,

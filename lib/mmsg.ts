@@ -175,7 +175,7 @@ const cached = {
 
 /** @internal */
 export function batchOf(s: socket, fn: string, messages: unknown): Batch {
-  const list = fast(messages, `${fn}() argument 1 must be an iterable`)
+  const list = fast(messages, () => `${fn}() argument 1 must be an iterable`)
   cached.key = null
   const perMsg: number[] = []
   const itemMeta: number[] = []

@@ -34,10 +34,14 @@ function isIterable(v: unknown): v is Iterable<unknown> {
   )
 }
 
-/** PySequence_Fast: the items of an iterable, or TypeError(message). */
-export function fast(v: unknown, message: string): unknown[] {
+/**
+ * PySequence_Fast: the items of an iterable, or TypeError(message()). The
+ * message is made only on failure: the data path passes arrays, and
+ * building the text on every call would cost more than the check.
+ */
+export function fast(v: unknown, message: () => string): unknown[] {
   if (Array.isArray(v)) return v
-  if (!isIterable(v)) throw new TypeError(message)
+  if (!isIterable(v)) throw new TypeError(message())
   return Array.from(v)
 }
 
@@ -89,17 +93,13 @@ export function messageParts(
   bufArg: string,
   ancArg: string,
 ): MessageParts {
-  const parts = Array.isArray(buffers)
-    ? buffers
-    : fast(buffers, `${fn}() ${bufArg} must be an iterable`)
+  const parts = fast(buffers, () => `${fn}() ${bufArg} must be an iterable`)
   if (parts.length > INT_MAX) throw new OSError(`${fn}() ${bufArg} is too long`)
   const bufs = parts.map((p) => bytesLike(p))
   const meta: number[] = []
   const data: Uint8Array[] = []
   if (ancdata !== undefined) {
-    const items = Array.isArray(ancdata)
-      ? ancdata
-      : fast(ancdata, `${fn}() ${ancArg} must be an iterable`)
+    const items = fast(ancdata, () => `${fn}() ${ancArg} must be an iterable`)
     for (const item of items) {
       const seq = asSequence(item)
       if (seq === null)
@@ -187,7 +187,7 @@ function received(
   return [r[0], r[1], r[2], r[3]]
 }
 
-// recvmsgOne's buffers: the control data, which the addon leaves where the
+// fastRecvmsgOne's buffers: the control data, which the addon leaves where the
 // kernel put it, and `out`: [nbytes, msg_flags, malformed, count], then
 // [level, type, offset, length] per item. Up to SCRATCH_CONTROL bytes they
 // are reused (their own ArrayBuffers, so the addon can write to them
@@ -290,7 +290,7 @@ export function recvmsg_into(
   argCount('recvmsg_into', given(arguments), 1, 3)
   const anc = ssize(ancbufsize)
   const fl = cInt(flags)
-  const items = fast(buffers, 'recvmsg_into() argument 1 must be an iterable')
+  const items = fast(buffers, () => 'recvmsg_into() argument 1 must be an iterable')
   if (items.length > INT_MAX) throw new OSError('recvmsg_into() argument 1 is too long')
   const views = items.map((b) => {
     const view = bufferView(b)
@@ -351,7 +351,7 @@ function intArray(fds: Iterable<unknown>): Buffer {
     if (fds.length % 4 !== 0) throw new ValueError('bytes length not a multiple of item size')
     return Buffer.from(fds)
   }
-  const list = Array.isArray(fds) ? fds : fast(fds, notIterable(fds))
+  const list = fast(fds, () => `'${pyTypeName(fds)}' object is not iterable`)
   // allocUnsafe takes small buffers from Node's pool: off the V8 heap, so the
   // addon can borrow them without V8 first moving them out.
   const out = Buffer.allocUnsafe(list.length * 4)
@@ -361,10 +361,6 @@ function intArray(fds: Iterable<unknown>): Buffer {
     else out.writeInt32BE(fd, i * 4)
   }
   return out
-}
-
-function notIterable(v: unknown): string {
-  return `'${pyTypeName(v)}' object is not iterable`
 }
 
 /**

@@ -128,18 +128,6 @@ function installWaker(): void {
   native.installWaker()
 }
 
-/**
- * Throws osError(errno, syscall): the data path's one throw, from a
- * function of its own. V8 works out where a throw happened (for the message
- * it keeps when no native handler is waiting, as at a program's top level)
- * from the throwing frame; in a small function of its own that costs a
- * fraction of what it costs in the optimized code of the caller.
- * @internal
- */
-export function raiseErrno(errno: number, syscall: string): never {
-  throw osError(errno, syscall)
-}
-
 /** @internal Runs one addon call, turning its error into Python's exception. */
 export function nativeCall<T>(syscall: string, f: () => T): T {
   try {
@@ -464,8 +452,8 @@ export class socket<
   getsockopt(level: number, optname: number, buflen?: number): number | bigint | Buffer {
     if (this._family === C.AF_VSOCK)
       return vsockGetsockopt(this as AnySocket, level, optname, buflen)
-    const lv = typeof level === 'number' && (level | 0) === level ? level : cInt(level)
-    const name = typeof optname === 'number' && (optname | 0) === optname ? optname : cInt(optname)
+    const lv = cInt(level)
+    const name = cInt(optname)
     const len = buflen === undefined ? 0 : cInt(buflen)
     if (len === 0) {
       try {
@@ -565,10 +553,8 @@ export class socket<
    * and OSError as for every call.
    */
   recv(bufsize: number, flags: number = 0): Buffer {
-    // An int32 passes ssize() and cInt() as it is: checked inline, the
-    // common call makes no further calls before the addon's.
-    const size = typeof bufsize === 'number' && (bufsize | 0) === bufsize ? bufsize : ssize(bufsize)
-    const fl = typeof flags === 'number' && (flags | 0) === flags ? flags : cInt(flags)
+    const size = ssize(bufsize)
+    const fl = cInt(flags)
     if (size < 0) throw new ValueError('negative buffersize in recv')
     // CPython makes no syscall for an empty read.
     if (size === 0) return Buffer.alloc(0)
@@ -581,7 +567,7 @@ export class socket<
     } catch (e) {
       throw fromNative(e, 'recv')
     }
-    if (n < 0) raiseErrno(-n, 'recv')
+    if (n < 0) throw osError(-n, 'recv')
     return shrink(buf, n)
   }
 
@@ -606,12 +592,9 @@ export class socket<
    * @throws ValueError when `buffer` is smaller than `nbytes`.
    */
   recv_into(buffer: BytesLike, nbytes: number = 0, flags: number = 0): number {
-    const view =
-      ArrayBuffer.isView(buffer) && buffer instanceof Uint8Array
-        ? buffer
-        : writable(buffer, 'recv_into')
-    let n = typeof nbytes === 'number' && (nbytes | 0) === nbytes ? nbytes : ssize(nbytes)
-    const fl = typeof flags === 'number' && (flags | 0) === flags ? flags : cInt(flags)
+    const view = writable(buffer, 'recv_into')
+    let n = ssize(nbytes)
+    const fl = cInt(flags)
     if (n < 0) throw new ValueError('negative buffersize in recv_into')
     if (n === 0) n = view.byteLength
     if (view.byteLength < n) throw new ValueError('buffer too small for requested bytes')
@@ -622,7 +605,7 @@ export class socket<
     } catch (e) {
       throw fromNative(e, 'recv')
     }
-    if (got < 0) raiseErrno(-got, 'recv')
+    if (got < 0) throw osError(-got, 'recv')
     return got
   }
 
@@ -650,16 +633,15 @@ export class socket<
    * @throws TypeError for a string (encode it first), as in Python.
    */
   send(data: BytesLike, flags: number = 0): number {
-    // A Uint8Array and an int32 pass bytesLike() and cInt() as they are.
-    const buf = ArrayBuffer.isView(data) && data instanceof Uint8Array ? data : bytesLike(data)
-    const fl = typeof flags === 'number' && (flags | 0) === flags ? flags : cInt(flags)
+    const buf = bytesLike(data)
+    const fl = cInt(flags)
     let sent: number
     try {
       sent = fast.fastSend(this._fd, buf, fl, this._t)
     } catch (e) {
       throw fromNative(e, 'send')
     }
-    if (sent < 0) raiseErrno(-sent, 'send')
+    if (sent < 0) throw osError(-sent, 'send')
     return sent
   }
 

@@ -229,28 +229,30 @@ export class StreamWriter extends Op<void> {
 
   /** Stops writing for good: the write in progress ends without an error (the stream is gone). */
   stop(): void {
-    const cb = this.cb
-    if (cb === null) return
+    if (this.cb === null) return
     withdraw(this, WRITE, this.sock._fd)
-    this.cb = null
     this.waiting = false
-    this.written += this.sent
-    this.sent = 0
-    this.buf = NONE
-    process.nextTick(cb, null)
+    process.nextTick(this.end()!, null)
   }
 
   step(): void | typeof AGAIN {
     return sendRest(this, 'sock_stream write')
   }
 
-  private finish(e: Error | null): void {
+  /** Ends the write in progress: counts what went, lets go of its buffer, returns its callback. */
+  private end(): ((e?: Error | null) => void) | null {
     const cb = this.cb
-    if (cb === null) return
+    if (cb === null) return null
     this.cb = null
     this.written += this.sent
     this.sent = 0
     this.buf = NONE
+    return cb
+  }
+
+  private finish(e: Error | null): void {
+    const cb = this.end()
+    if (cb === null) return
     const host = this.host
     if (e === null) host.touch()
     const err = host.destroyed ? null : e

@@ -60,7 +60,7 @@ export function run<T>(
   const fd = sock._fd
   if (fd < 0) return Promise.reject(osError(EBADF))
   const w = liveWaiter(fd, sock)
-  if (w === undefined || (w.queues[dir].empty && (dir === WRITE || w.mayRead))) {
+  if (mayTryNow(w, dir)) {
     let r: T | typeof AGAIN
     readState.drained = false
     try {
@@ -75,19 +75,38 @@ export function run<T>(
   const promise = new Promise<T>(capture)
   op.resolve = captured.resolve as (v: T) => void
   op.reject = captured.reject
-  const waiter = w ?? waiterFor(fd)
-  waiter.owned = true
-  waiter.owner ??= sock
+  const waiter = claimWaiter(w, fd, sock)
   if (signal !== undefined) {
     op.signal = signal
     op.onAbort = () => leave(waiter, dir, op as Op, signal.reason)
     signal.addEventListener('abort', op.onAbort, { once: true })
   }
   if (timeout > 0) armTimeout(waiter, dir, op as Op, timeout * 1000)
-  waiter.queues[dir].push(op as Op)
+  enqueue(waiter, dir, op as Op)
+  return promise
+}
+
+/**
+ * Whether a call in `dir` may try its syscall at once: no call is queued
+ * ahead of it, and for a read the socket is not known to be empty.
+ */
+function mayTryNow(w: Waiter | undefined, dir: Dir): boolean {
+  return w === undefined || (w.queues[dir].empty && (dir === WRITE || w.mayRead))
+}
+
+/** The waiter of `fd` (`w`, or a new one), owned by `sock`'s calls from now on. */
+function claimWaiter(w: Waiter | undefined, fd: number, sock: socket): Waiter {
+  const waiter = w ?? waiterFor(fd)
+  waiter.owned = true
+  waiter.owner ??= sock
+  return waiter
+}
+
+/** Queues `op` to wait in `dir`, and polls for it. */
+function enqueue(waiter: Waiter, dir: Dir, op: Op): void {
+  waiter.queues[dir].push(op)
   update(waiter)
   armSweep()
-  return promise
 }
 
 /**
@@ -101,18 +120,13 @@ export function submit<T>(op: Op<T>, dir: Dir): void {
   const fd = sock._fd
   if (fd < 0) return op.fail(osError(EBADF))
   const w = liveWaiter(fd, sock)
-  if (w === undefined || (w.queues[dir].empty && (dir === WRITE || w.mayRead))) {
+  if (mayTryNow(w, dir)) {
     readState.drained = false
     const done = op.attempt()
     if (dir === READ && w !== undefined) w.mayRead = !readState.drained
     if (done) return
   }
-  const waiter = w ?? waiterFor(fd)
-  waiter.owned = true
-  waiter.owner ??= sock
-  waiter.queues[dir].push(op as Op)
-  update(waiter)
-  armSweep()
+  enqueue(claimWaiter(w, fd, sock), dir, op as Op)
 }
 
 /** Takes a waiting `op` out of its queue without settling it (see `submit`). */

@@ -173,26 +173,9 @@ pub fn sendfile(sock: i32, file: i32, offset: i64, count: i64, timeout: f64) -> 
 /// The control buffer `sendmsg_one` keeps on the stack: an item of up to 60 fds.
 const SMALL_CONTROL: usize = 256;
 
-/// sendmsg of one buffer with at most one ancillary item (`anc_data` None
-/// for none): the common case (send_fds) without building arrays.
-#[napi(catch_unwind)]
-#[allow(clippy::too_many_arguments)]
-pub fn sendmsg_one(
-    fd: i32,
-    buf: &[u8],
-    anc_level: i32,
-    anc_type: i32,
-    anc_data: Option<&[u8]>,
-    flags: i32,
-    addr: Option<&[u8]>,
-    timeout: f64,
-) -> Result<u32> {
-    let anc = anc_data.map(|d| (anc_level, anc_type, d));
-    Ok(send_one(fd, buf, anc, flags, addr, Mode::from_secs(timeout)).js()? as u32)
-}
-
 /// sendmsg of `buf` with at most one ancillary item and an optional
-/// destination (sockaddr bytes): `sendmsgOne` and its fast-path twin.
+/// destination (sockaddr bytes): the common case (send_fds) without
+/// building arrays, for fast.rs's `fastSendmsgOne`.
 pub(crate) fn send_one(
     fd: i32,
     buf: &[u8],
@@ -226,70 +209,17 @@ pub(crate) fn send_one(
     msg::sendmsg(fd, &[buf], control, flags, to.as_ref(), mode)
 }
 
-/// The sender's address of a recvmsg whose ancillary items were handed
-/// over in the caller's buffers, and the fds those items carried: closed if
-/// the address cannot be converted, since nothing would ever see them.
-pub struct JsSender(JsAddress, Vec<i32>);
-
-impl ToNapiValue for JsSender {
-    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
-        to_js_or_close(env, val.0, val.1)
-    }
-}
-
-impl TypeName for JsSender {
-    fn type_name() -> &'static str {
-        "Sender"
-    }
-    fn value_type() -> ValueType {
-        ValueType::Unknown
-    }
-}
-
-/// The slots of `recvmsg_one`'s `out` before the items: nbytes, msg_flags,
+/// The slots of `recv_one`'s `out` before the items: nbytes, msg_flags,
 /// malformed, the count of items.
 const OUT_HEAD: usize = 4;
 /// The slots per item: level, type, offset and length of its data in `control`.
 const OUT_ITEM: usize = 4;
 
-/// The length of `out` that `recvmsg_one` needs for `ancbufsize` bytes of
+/// The length of `out` that `recv_one` needs for `ancbufsize` bytes of
 /// control data: room for as many items as it can hold.
 #[napi(catch_unwind)]
 pub fn recvmsg_one_out_len(ancbufsize: u32) -> u32 {
     (OUT_HEAD + OUT_ITEM * msg::max_items(ancbufsize as usize)) as u32
-}
-
-/// recvmsg into one buffer, the ancillary data into the first `ancbufsize`
-/// bytes of `control` where it stays: no object is built per item here.
-/// `out` (at least `recvmsgOneOutLen(ancbufsize)` long) receives
-/// `[nbytes, msg_flags, malformed, count]`, then `[level, type, offset,
-/// length]` of each item's data in `control`. Returns the sender's address.
-#[napi(catch_unwind, ts_return_type = "unknown")]
-pub fn recvmsg_one(
-    fd: i32,
-    mut buf: Uint8ArraySlice,
-    mut control: Uint8ArraySlice,
-    ancbufsize: u32,
-    flags: i32,
-    timeout: f64,
-    mut out: Float64ArraySlice,
-) -> Result<JsSender> {
-    // SAFETY: the views are alive for this call and nothing else writes to
-    // them while the syscall runs on this thread.
-    let view = unsafe { buf.as_mut() };
-    let ctrl = unsafe { control.as_mut() };
-    let out = unsafe { out.as_mut() };
-    let (addr, len) = recv_one(
-        fd,
-        view,
-        &mut *ctrl,
-        ancbufsize as usize,
-        flags,
-        Mode::from_secs(timeout),
-        out,
-    )
-    .js()?;
-    Ok(JsSender(addr, msg::rights_in(&ctrl[..len])))
 }
 
 /// What `recv_one` leaves to its caller: the sender's address and the
@@ -297,8 +227,11 @@ pub fn recvmsg_one(
 /// items are).
 pub(crate) type ReceivedOne = (JsAddress, usize);
 
-/// recvmsg into `view`, the control data into `ctrl[..ancbufsize]`, the
-/// numbers into `out` (see `recvmsg_one`). If the items do not fit in
+/// recvmsg into `view`, the ancillary data into `ctrl[..ancbufsize]`, where
+/// it stays: no object is built per item (fast.rs's `fastRecvmsgOne`).
+/// `out` (at least `recvmsgOneOutLen(ancbufsize)` long) receives
+/// `[nbytes, msg_flags, malformed, count]`, then `[level, type, offset,
+/// length]` of each item's data in `ctrl`. If the items do not fit in
 /// `out`, the fds they carried are closed and that is an error.
 pub(crate) fn recv_one(
     fd: i32,

@@ -158,11 +158,6 @@ pub fn sendto(fd: i32, data: &[u8], flags: i32, addr: &[u8], timeout: f64) -> Re
 }
 
 #[napi(catch_unwind)]
-pub fn getsockopt_int(fd: i32, level: i32, name: i32) -> Result<i32> {
-    sys::getsockopt_int(fd, level, name).js()
-}
-
-#[napi(catch_unwind)]
 pub fn getsockopt_buf(fd: i32, level: i32, name: i32, buflen: u32) -> Result<Buffer> {
     Ok(Buffer::from(
         sys::getsockopt_buf(fd, level, name, buflen as usize).js()?,
