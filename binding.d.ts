@@ -56,8 +56,8 @@ export declare class ReactorPoller {
   stale(fd: number): boolean
 }
 
-/** `[newfd, address]`. */
-export declare function accept(fd: number, timeout: number): [number, unknown]
+/** `[newfd, address]`, or `-errno`. */
+export declare function accept(fd: number, timeout: number): number | [number, unknown]
 
 /** `[typeCapacity, nameCapacity]` of sockaddr_alg, NUL included. */
 export declare function algCapacities(): [number, number]
@@ -264,8 +264,8 @@ export declare function pep3151Errnos(): Array<[string, number]>
 /** `type` without SOCK_NONBLOCK/SOCK_CLOEXEC. */
 export declare function plainType(ty: number): number
 
-/** `[count, address]`. */
-export declare function recvfromInto(fd: number, buf: Uint8Array, nbytes: number, flags: number, timeout: number): [number, unknown]
+/** `[count, address]`, or `-errno`. */
+export declare function recvfromInto(fd: number, buf: Uint8Array, nbytes: number, flags: number, timeout: number): number | [number, unknown]
 
 /** recv into the first `nbytes` of `buf`; returns the count received. */
 export declare function recvInto(fd: number, buf: Uint8Array, nbytes: number, flags: number, timeout: number): number
@@ -308,6 +308,7 @@ export declare function sendmsg(fd: number, bufs: Array<Uint8Array>, ancMeta: Ar
 /** sendmsg with the AF_ALG control messages; `assoclen` -1 for none. */
 export declare function sendmsgAfalg(fd: number, bufs: Array<Buffer>, op: number, iv: Buffer | undefined | null, assoclen: number, flags: number, timeout: number): number
 
+/** The count sent, or `-errno`. */
 export declare function sendto(fd: number, data: Uint8Array, flags: number, addr: Uint8Array, timeout: number): number
 
 export declare function setBlocking(fd: number, blocking: boolean): void

@@ -337,6 +337,50 @@ test('UDP: sock_sendto, sock_recvfrom, sock_recvfrom_into, sock_recv_into', asyn
   b.close()
 })
 
+test('reads that keep finding a UDP socket empty wait for its event; a burst still arrives whole and in order', async (t) => {
+  const a = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+  const b = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+  a.bind(['127.0.0.1', 0])
+  const to = a.getsockname()
+  // Settled within a few microtasks: no readable event can run meanwhile.
+  const atOnce = async (p: Promise<unknown>): Promise<boolean> => {
+    let done = false
+    p.then(
+      () => (done = true),
+      () => (done = true),
+    )
+    for (let i = 0; i < 10; i++) await null
+    return done
+  }
+  // Request and reply: every read is called before its datagram is sent.
+  for (let i = 0; i < 4; i++) {
+    const r = loop.sock_recv(a, 100)
+    b.sendto(Buffer.from(`ping ${i}`), to)
+    t.is((await r).toString(), `ping ${i}`)
+  }
+  // So the next read waits for the event, even with a datagram queued.
+  b.sendto(Buffer.from('queued'), to)
+  const queued = loop.sock_recv(a, 100)
+  t.false(await atOnce(queued))
+  t.is((await queued).toString(), 'queued')
+  // A burst arrives whole and in order; a read that tries at once all the
+  // same finds data, and from then on reads complete at once again.
+  for (let i = 0; i < 50; i++) b.sendto(Buffer.from(`burst ${i}`), to)
+  let immediate = 0
+  for (let i = 0; i < 50; i++) {
+    const r = loop.sock_recv(a, 100)
+    if (await atOnce(r)) immediate++
+    t.is((await r).toString(), `burst ${i}`)
+  }
+  t.true(immediate >= 42, `${immediate} of 50 reads completed at once`)
+  const idle = loop.sock_recv(a, 100)
+  t.is(await state(idle), 'pending')
+  b.sendto(Buffer.from('last'), to)
+  t.is((await idle).toString(), 'last')
+  a.close()
+  b.close()
+})
+
 test('argument errors are Python exceptions, as rejections', async (t) => {
   const [a, b] = socket.socketpair()
   const msg = (code: string): string =>

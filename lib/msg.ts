@@ -203,7 +203,9 @@ let lastOut = out
 
 /**
  * recvmsg into one buffer, its results left in `lastControl` and `lastOut`
- * (see above); returns the sender's address.
+ * (see above); returns the sender's address, or -errno (a number, which no
+ * address is) for the caller to raise: see `recvOrErrno` in socket.ts for
+ * why the raising is left to the methods.
  */
 function recvRaw(
   s: socket,
@@ -228,21 +230,23 @@ function recvRaw(
   } catch (e) {
     throw fromNative(e, syscall)
   }
+  if (typeof addr === 'number') return addr
   if (o[2]) process.emitWarning(MALFORMED, 'RuntimeWarning')
   lastControl = ctl
   lastOut = o
   return addr
 }
 
-/** recvmsg into one buffer: `[nbytes, ancdata, msg_flags, address]`. */
+/** recvmsg into one buffer: `[nbytes, ancdata, msg_flags, address]`, or -errno. */
 function recvOne(
   s: socket,
   view: Uint8Array,
   ancLen: number,
   fl: number,
   syscall: string,
-): [number, AncItem[], number, unknown] {
+): [number, AncItem[], number, unknown] | number {
   const addr = recvRaw(s, view, ancLen, fl, syscall)
+  if (typeof addr === 'number') return addr
   const ctl = lastControl
   const o = lastOut
   const count = o[3]
@@ -264,14 +268,27 @@ export function recvmsg(
   flags: number = 0,
 ): [Buffer, AncItem[], number, unknown] {
   argCount('recvmsg', given(arguments), 1, 3)
+  const r = recvmsgOrErrno(this, bufsize, ancbufsize, flags)
+  if (typeof r === 'number') throw fromNative(-r, 'recvmsg')
+  return r
+}
+
+/** recvmsg's validation, buffer and syscall: its result, or -errno. */
+function recvmsgOrErrno(
+  s: socket,
+  bufsize: number,
+  ancbufsize: number,
+  flags: number,
+): [Buffer, AncItem[], number, unknown] | number {
   const size = ssize(bufsize)
   const anc = ssize(ancbufsize)
   const fl = cInt(flags)
   if (size < 0) throw new ValueError('negative buffer size in recvmsg()')
   const ancLen = ancSize(anc)
   const buf = allocate(size)
-  const [n, items, msgFlags, addr] = recvOne(this, buf, ancLen, fl, 'recvmsg')
-  return [received1(buf, size, n), items, msgFlags, addr]
+  const r = recvOne(s, buf, ancLen, fl, 'recvmsg')
+  if (typeof r === 'number') return r
+  return [received1(buf, size, r[0]), r[1], r[2], r[3]]
 }
 
 /** The data of a recvmsg into `buf` (`size` bytes) that received `n`. */
@@ -300,7 +317,11 @@ export function recvmsg_into(
     )
   })
   const ancLen = ancSize(anc)
-  if (views.length === 1) return recvOne(this, views[0], ancLen, fl, 'recvmsg_into')
+  if (views.length === 1) {
+    const r = recvOne(this, views[0], ancLen, fl, 'recvmsg_into')
+    if (typeof r === 'number') throw fromNative(-r, 'recvmsg_into')
+    return r
+  }
   return received(
     nativeCall('recvmsg_into', () => native.recvmsgInto(this._fd, views, ancLen, fl, this._t)),
   )
@@ -429,6 +450,7 @@ export function recv_fds(
     const ancLen = ancSize(room)
     const buf = allocate(size)
     const addr = recvRaw(sock, buf, ancLen, fl, 'recvmsg')
+    if (typeof addr === 'number') throw fromNative(-addr, 'recvmsg')
     const ctl = lastControl
     const o = lastOut
     const fds: number[] = []

@@ -8,7 +8,8 @@
 // - TCP ping-pong with both ends in one process (loop | node:net, each side
 //   written the natural way), in a fresh process and after the activity of
 //   a long-lived program (a waited bulk send, an abort, a timeout, a close).
-// - UDP echo, 1 byte: a client (loop | node:dgram) against a UDP echo peer.
+// - UDP echo, 1 byte: a client (loop | node:dgram) against a UDP echo peer,
+//   and with both ends in one process (fresh and after activity).
 // - 10,000 concurrent connections: an echo server (loop | node:net) in its
 //   own process, one client process opening 10,000 connections that each
 //   echo 64 bytes several times; throughput and the server's peak RSS.
@@ -184,6 +185,68 @@ const children = {
     }
     const result = await timeRounds(round)
     s.close()
+    out(result)
+  },
+
+  // UDP echo with both ends in one process, natural code on each side:
+  // pysocket awaits on both; node:dgram answers in 'message' callbacks.
+  async 'udp1-loop'(after) {
+    const socket = require(ROOT)
+    const { loop } = socket
+    if (after) await busyLoop(socket)
+    const srv = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    srv.bind(['127.0.0.1', 0])
+    const c = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    c.bind(['127.0.0.1', 0])
+    let serving = true
+    const echoed = (async () => {
+      const b = Buffer.alloc(2048)
+      while (serving) {
+        const [n, from] = await loop.sock_recvfrom_into(srv, b)
+        await loop.sock_sendto(srv, b.subarray(0, n), from)
+      }
+    })()
+    const peer = srv.getsockname()
+    const one = Buffer.from('x')
+    const buf = Buffer.alloc(64)
+    const result = await timeRounds(async (n) => {
+      for (let i = 0; i < n; i++) {
+        await loop.sock_sendto(c, one, peer)
+        await loop.sock_recvfrom_into(c, buf)
+      }
+    })
+    serving = false
+    c.sendto(Buffer.from('q'), peer)
+    await echoed
+    for (const s of [c, srv]) s.close()
+    out(result)
+  },
+
+  async 'udp1-dgram'(after) {
+    const dgram = require('node:dgram')
+    if (after) await busyNet(require('node:net'))
+    const srv = dgram.createSocket('udp4')
+    srv.on('message', (m, rinfo) => srv.send(m, rinfo.port, rinfo.address))
+    await new Promise((resolve) => srv.bind(0, '127.0.0.1', resolve))
+    const c = dgram.createSocket('udp4')
+    await new Promise((resolve) => c.bind(0, '127.0.0.1', resolve))
+    const port = srv.address().port
+    const one = Buffer.from('x')
+    let waiting = null
+    c.on('message', () => {
+      const w = waiting
+      waiting = null
+      w()
+    })
+    const result = await timeRounds(async (n) => {
+      for (let i = 0; i < n; i++) {
+        const p = new Promise((resolve) => (waiting = resolve))
+        c.send(one, port, '127.0.0.1')
+        await p
+      }
+    })
+    c.close()
+    srv.close()
     out(result)
   },
 
@@ -471,7 +534,7 @@ async function pingPong(kind, peerName, contenders, base) {
 }
 
 /** In-process ping-pong: each contender fresh and after activity, interleaved. */
-async function inProcess(names) {
+async function inProcess(names, kind) {
   const runs = names.flatMap((n) => [
     [n, 0],
     [`${n}-after`, 1],
@@ -485,7 +548,7 @@ async function inProcess(names) {
       cpu[key].push(v.cpu)
     }
   }
-  return { kind: 'TCP, 1 byte, one process', results, cpu, base: names[1] }
+  return { kind, results, cpu, base: names[1] }
 }
 
 function pingPongTable(
@@ -587,7 +650,7 @@ async function main() {
       'pp1-loop-after': 'pysocket `loop` after bulk/abort/timeout/close',
       'pp1-net-after': 'node:net after bulk/destroy/timeout',
     }
-    const r = await inProcess(['pp1-loop', 'pp1-net'])
+    const r = await inProcess(['pp1-loop', 'pp1-net'], 'TCP, 1 byte, one process')
     sections.push(
       pingPongTable(
         r,
@@ -611,6 +674,24 @@ async function main() {
         { 'udp-loop': 'pysocket `loop` (Promise)', 'udp-dgram': 'node:dgram' },
         'socket.loop UDP echo against node:dgram',
         'The peer is a blocking pysocket echo process.',
+      ),
+    )
+  }
+  if (want('udp1')) {
+    const labels = {
+      'udp1-loop': 'pysocket `loop` (Promise), fresh process',
+      'udp1-dgram': 'node:dgram, fresh process',
+      'udp1-loop-after': 'pysocket `loop` after bulk/abort/timeout/close',
+      'udp1-dgram-after': 'node:dgram after node:net bulk/destroy/timeout',
+    }
+    const r = await inProcess(['udp1-loop', 'udp1-dgram'], 'UDP, 1 byte, one process')
+    sections.push(
+      pingPongTable(
+        r,
+        labels,
+        'socket.loop UDP echo with both ends in one process, against node:dgram',
+        'Target (DESIGN.md): `loop` at most 0.7x node:dgram’s time.',
+        'process CPU µs per round trip (both ends)',
       ),
     )
   }

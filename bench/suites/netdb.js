@@ -4,9 +4,10 @@
 // gettimeout, getsockopt and a numeric getaddrinfo. Each round times a batch
 // of calls in Node, then the same batch in one long-lived python3 process
 // (rounds interleaved); the table gives the median ns per call and the ratio
-// (pysocket / CPython, lower is better).
+// (pysocket / CPython, lower is better). getsockopt, the one syscall here,
+// also runs in the Rust baseline (crates/baseline): the syscall alone.
 // Standalone: `node bench/suites/netdb.js`.
-const { spawn } = require('node:child_process')
+const { execFileSync, spawn } = require('node:child_process')
 const path = require('node:path')
 const readline = require('node:readline')
 
@@ -20,12 +21,13 @@ const sock = socket.socket(AF_INET, SOCK_STREAM)
 const ROUNDS = Number(process.env.PYSOCKET_BENCH_ROUNDS || 9)
 const CALLS = Number(process.env.PYSOCKET_BENCH_NETDB_CALLS || 200000)
 const GAI_CALLS = Math.max(1, CALLS >> 4)
-const { PYTHON } = require('../common')
+const { PYTHON, baseline } = require('../common')
 
 const packed4 = Buffer.from([192, 168, 1, 20])
 const packed6 = socket.inet_pton(socket.AF_INET6, '2001:db8::8:800:200c:417a')
 
-// name, calls per round, Node body, the same call in Python
+// name, calls per round, Node body, the same call in Python, and the
+// baseline's command for it where there is one
 const CASES = [
   ['htons', CALLS, (i) => htons(i & 0xffff), 'htons(i & 0xffff)'],
   [
@@ -48,6 +50,7 @@ const CASES = [
     CALLS,
     () => sock.getsockopt(SOL_SOCKET, SO_TYPE),
     's.getsockopt(SOL_SOCKET, SO_TYPE)',
+    ['getsockopt'],
   ],
   [
     'getaddrinfo (numeric)',
@@ -109,6 +112,12 @@ async function main() {
 
   const node = CASES.map(() => [])
   const cpy = CASES.map(() => [])
+  const base = CASES.map(() => [])
+  const exe = baseline()
+  const timeBaseline = (k, n) => {
+    const out = execFileSync(exe, [...CASES[k][4], String(n)], { encoding: 'utf8' })
+    return JSON.parse(out).ns
+  }
   // Warm-up (JIT, caches), not recorded.
   for (let k = 0; k < CASES.length; k++) {
     timeNode(CASES[k][2], CASES[k][1] >> 2)
@@ -116,7 +125,8 @@ async function main() {
   }
   for (let round = 0; round < ROUNDS; round++) {
     for (let k = 0; k < CASES.length; k++) {
-      const [, n, body] = CASES[k]
+      const [, n, body, , cmd] = CASES[k]
+      if (cmd) base[k].push(timeBaseline(k, n) / n)
       // Alternate which side goes first.
       if (round % 2 === 0) {
         node[k].push(timeNode(body, n) / n)
@@ -130,19 +140,24 @@ async function main() {
   if (py) py.stdin.end()
   sock.close()
 
-  const rows = CASES.map(([name], k) => {
+  const rows = CASES.map(([name, , , , cmd], k) => {
     const ours = median(node[k])
     const theirs = py ? median(cpy[k]) : NaN
+    const floor = cmd ? median(base[k]) : NaN
     return [
       name,
       ours.toFixed(0),
       py ? theirs.toFixed(0) : 'n/a',
       py ? `${(ours / theirs).toFixed(2)}x` : 'n/a',
+      cmd ? floor.toFixed(0) : '',
+      cmd && py ? `${(floor / theirs).toFixed(2)}x` : '',
     ]
   })
   console.log(`### netdb: per-call cost (median of ${ROUNDS} interleaved rounds)\n`)
-  console.log('| call | pysocket ns/call | CPython ns/call | ratio (pysocket / CPython) |')
-  console.log('|---|---:|---:|---:|')
+  console.log(
+    '| call | pysocket ns/call | CPython ns/call | ratio (pysocket / CPython) | Rust baseline ns/call | baseline / CPython |',
+  )
+  console.log('|---|---:|---:|---:|---:|---:|')
   for (const r of rows) console.log(`| ${r.join(' | ')} |`)
   if (!py) console.log('\n(python3 not found: CPython column skipped)')
 }

@@ -18,6 +18,7 @@ import {
   waiterFor,
   update,
   readState,
+  afterRead,
   drain,
   EBADF,
   EAGAIN,
@@ -66,10 +67,10 @@ export function run<T>(
     try {
       r = op.step()
     } catch (e) {
+      if (dir === READ && w !== undefined) afterRead(w, true, true)
       return Promise.reject(e)
-    } finally {
-      if (dir === READ && w !== undefined) w.mayRead = !readState.drained
     }
+    if (dir === READ && w !== undefined) afterRead(w, true, r !== AGAIN)
     if (r !== AGAIN) return Promise.resolve(r)
   }
   const promise = new Promise<T>(capture)
@@ -123,7 +124,7 @@ export function submit<T>(op: Op<T>, dir: Dir): void {
   if (mayTryNow(w, dir)) {
     readState.drained = false
     const done = op.attempt()
-    if (dir === READ && w !== undefined) w.mayRead = !readState.drained
+    if (dir === READ && w !== undefined) afterRead(w, true, done)
     if (done) return
   }
   enqueue(claimWaiter(w, fd, sock), dir, op as Op)

@@ -228,6 +228,14 @@ export class Waiter {
    * (level-triggered) event instead of trying a syscall that would fail.
    */
   mayRead = true
+  /**
+   * How many of the last reads that tried at once, as soon as they were
+   * called, found the socket empty (up to GUESS_AFTER; a read that found
+   * data resets it). See `afterRead`.
+   */
+  readMisses = 0
+  /** Reads completed while guessing that the socket is empty after each (see `afterRead`). */
+  readGuesses = 0
   /** Waiting in `idle` for the idle check (deferUnref). */
   idleQueued = false
   /** A socket call used this fd: keep the handle until the socket lets go of it. */
@@ -365,13 +373,43 @@ export function empty(): typeof AGAIN {
   return AGAIN
 }
 
+// After this many reads in a row that tried at once and found nothing,
+// a completed read is taken to leave the socket empty.
+const GUESS_AFTER = 2
+// While guessing so, one read in this many tries at once all the same, to
+// notice a sender that got ahead (a power of two: the mask is one less).
+const PROBE_EVERY = 8
+
+/**
+ * Records a read attempt on `w` and decides whether the next read may try
+ * its syscall at once (`mayRead`). `immediate`: the attempt was a new
+ * call's own, made when it was called, not one after a readable event;
+ * `done`: it completed (or raised) rather than finding nothing.
+ *
+ * After EAGAIN, or a short read on a stream, the socket is known to be
+ * empty. After a full read it is not known: a datagram socket, or a stream
+ * read that filled its buffer, may or may not hold more. When the reads of
+ * this socket keep finding it empty as soon as they are called (a request
+ * and reply protocol, where each read comes before the peer's answer), the
+ * next read waits for the readable event at once instead of paying for a
+ * syscall that fails; one read in PROBE_EVERY still tries, and a try that
+ * finds data ends the guessing. The poll is level-triggered, so a wrong
+ * guess costs one turn of the event loop, never a lost event.
+ */
+export function afterRead(w: Waiter, immediate: boolean, done: boolean): void {
+  if (immediate) w.readMisses = done ? 0 : Math.min(w.readMisses + 1, GUESS_AFTER)
+  w.mayRead =
+    !readState.drained &&
+    !(done && w.readMisses === GUESS_AFTER && (++w.readGuesses & (PROBE_EVERY - 1)) !== 0)
+}
+
 /** Serves the head of a queue for as long as its calls complete. */
 export function drain(w: Waiter, dir: Dir): void {
   const q = w.queues[dir]
   for (let op = q.head; op !== null; op = q.head) {
     readState.drained = false
     const done = op.attempt()
-    if (dir === READ) w.mayRead = !readState.drained
+    if (dir === READ) afterRead(w, false, done)
     if (!done) return
     if (q.head === op) q.shift()
   }

@@ -8,11 +8,12 @@
 //! pysocket-baseline pingpong PORT ITERS WARMUP   1-byte send/recv round trips; prints JSON
 //! pysocket-baseline bulk PORT BUFSIZE    recv into a reused buffer until EOF; prints JSON
 //! pysocket-baseline pair ITERS WARMUP    1-byte send + recv on a Unix socketpair, one thread; prints JSON
+//! pysocket-baseline getsockopt ITERS     getsockopt(SOL_SOCKET, SO_TYPE) on a socket; prints JSON
 //! ```
 //!
 //! Servers serve until killed; the client commands print one JSON line
 //! (`{"ns":..,"iters":..,"batch":..,"batches":[..]}` /
-//! `{"ns":..,"bytes":..,"segment":..,"segments":[..]}`), timed inside the
+//! `{"ns":..,"bytes":..,"segment":..,"segments":[..]}`, `{"ns":..,"iters":..}`), timed inside the
 //! process so that start-up is not measured.
 
 #[cfg(unix)]

@@ -24,6 +24,7 @@ pub fn main() -> ExitCode {
         ["pingpong", port, iters, warmup] => pingpong(parse(port), parse(iters), parse(warmup)),
         ["bulk", port, bufsize] => bulk(parse(port), parse(bufsize)),
         ["pair", iters, warmup] => pair(parse(iters), parse(warmup)),
+        ["getsockopt", iters] => getsockopt(parse(iters)),
         _ => {
             eprintln!("usage: see the comment at the top of crates/baseline/src/main.rs");
             return ExitCode::from(2);
@@ -167,6 +168,37 @@ fn pair(iters: u64, warmup: u64) -> io::Result<()> {
         "{{\"ns\":{ns},\"cpu_ns\":{cpu},\"iters\":{iters},\"batch\":{BATCH},\"batches\":{}}}",
         json_list(&batches)
     );
+    Ok(())
+}
+
+/// `iters` getsockopt(SOL_SOCKET, SO_TYPE) calls on a TCP socket, after a
+/// quarter as many for warm-up; prints `{"ns":..,"iters":..}`.
+fn getsockopt(iters: u64) -> io::Result<()> {
+    let sock = TcpListener::bind("127.0.0.1:0")?;
+    let fd = sock.as_raw_fd();
+    let once = || -> io::Result<()> {
+        let mut value: libc::c_int = 0;
+        let mut len = std::mem::size_of::<libc::c_int>() as libc::socklen_t;
+        let rc = unsafe {
+            libc::getsockopt(
+                fd,
+                libc::SOL_SOCKET,
+                libc::SO_TYPE,
+                (&mut value as *mut libc::c_int).cast(),
+                &mut len,
+            )
+        };
+        check(rc as isize).map(drop)
+    };
+    for _ in 0..iters / 4 {
+        once()?;
+    }
+    let t0 = Instant::now();
+    for _ in 0..iters {
+        once()?;
+    }
+    let ns = t0.elapsed().as_nanos();
+    println!("{{\"ns\":{ns},\"iters\":{iters}}}");
     Ok(())
 }
 

@@ -133,6 +133,29 @@ pub fn rejection(env: Env, e: &CoreError) -> napi::Error {
 
 pub type Result<T> = napi::Result<T>;
 
+/// A count-like result for the calls that return an errno instead of
+/// throwing it (so that the Python exception is the only throw of the
+/// failure): `ok(v)`, or `-errno`; any other error is thrown.
+pub fn or_errno<T>(r: pysocket_core::Result<T>, ok: impl FnOnce(T) -> i64) -> Result<i64> {
+    match r {
+        Ok(v) => Ok(ok(v)),
+        Err(CoreError::Os(e)) => Ok(-(e as i64)),
+        Err(e) => Err(to_js(e)),
+    }
+}
+
+/// `or_errno` for a structured result: `B(ok(v))`, or `A(-errno)`.
+pub fn value_or_errno<T, U>(
+    r: pysocket_core::Result<T>,
+    ok: impl FnOnce(T) -> U,
+) -> Result<Either<i64, U>> {
+    match r {
+        Ok(v) => Ok(Either::B(ok(v))),
+        Err(CoreError::Os(e)) => Ok(Either::A(-(e as i64))),
+        Err(e) => Err(to_js(e)),
+    }
+}
+
 /// `?` on a core result inside a binding.
 pub trait Js<T> {
     fn js(self) -> Result<T>;

@@ -223,6 +223,11 @@ unsafe fn result(
         Ok(Err(e)) => return thrown(env, Some(e)),
         Err(_) => return thrown(env, None),
     };
+    integer(env, number)
+}
+
+/// `number` as a JavaScript number (null if the environment fails).
+unsafe fn integer(env: sys::napi_env, number: i64) -> sys::napi_value {
     let mut out = ptr::null_mut();
     // Most counts are small: a small integer is cheaper to make than an
     // int64 (which V8 makes as a double). A count fits an i64 (and a JS
@@ -351,8 +356,9 @@ unsafe extern "C" fn sendmsg_one(
 }
 
 /// `recvmsgOne` without napi-rs's per-call bookkeeping: the same arguments
-/// and results (the sender's address; the numbers in `out`), failures
-/// thrown as values as there.
+/// and results (the sender's address, never a number; the numbers in
+/// `out`); an errno comes back as `-errno`, other failures are thrown as
+/// values as there.
 unsafe extern "C" fn recvmsg_one(
     env: sys::napi_env,
     info: sys::napi_callback_info,
@@ -400,6 +406,7 @@ unsafe extern "C" fn recvmsg_one(
                 ptr::null_mut()
             }
         },
+        Ok(Err(CoreError::Os(errno))) => integer(env, -i64::from(errno)),
         Ok(Err(e)) => thrown(env, Some(e)),
         Err(_) => thrown(env, None),
     }

@@ -5,19 +5,10 @@
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
-use pysocket_core::{nb, Error as CoreError};
+use pysocket_core::nb;
 
 use crate::address::{decoded, sockaddr, JsAddress};
-use crate::error::{to_js, Result};
-
-/// `Ok(v)` as is, an errno as `-errno`, anything else thrown.
-fn or_errno<T>(r: pysocket_core::Result<T>, ok: impl FnOnce(T) -> i64) -> Result<i64> {
-    match r {
-        Ok(v) => Ok(ok(v)),
-        Err(CoreError::Os(e)) => Ok(-(e as i64)),
-        Err(e) => Err(to_js(e)),
-    }
-}
+use crate::error::{or_errno, value_or_errno, Result};
 
 /// recv into `buf[..nbytes]`: the count, or `-errno`.
 #[napi(catch_unwind)]
@@ -40,11 +31,9 @@ pub fn try_recvfrom_into(
     // SAFETY: as in try_recv_into.
     let buf = unsafe { buf.as_mut() };
     let n = (nbytes as usize).min(buf.len());
-    match nb::recvfrom(fd, &mut buf[..n], flags) {
-        Ok((got, from)) => Ok(Either::B((got as u32, decoded(&from)))),
-        Err(CoreError::Os(e)) => Ok(Either::A(-(e as i64))),
-        Err(e) => Err(to_js(e)),
-    }
+    value_or_errno(nb::recvfrom(fd, &mut buf[..n], flags), |(got, from)| {
+        (got as u32, decoded(&from))
+    })
 }
 
 /// send of `data[offset..]`: the count, or `-errno`.
@@ -77,11 +66,7 @@ pub fn connect_result(fd: i32) -> Result<i64> {
 /// `[newfd, address]`, or `-errno`.
 #[napi(catch_unwind, ts_return_type = "number | [number, unknown]")]
 pub fn try_accept(fd: i32) -> Result<Either<i64, (i32, JsAddress)>> {
-    match nb::accept(fd) {
-        Ok((new, peer)) => Ok(Either::B((new, decoded(&peer)))),
-        Err(CoreError::Os(e)) => Ok(Either::A(-(e as i64))),
-        Err(e) => Err(to_js(e)),
-    }
+    value_or_errno(nb::accept(fd), |(new, peer)| (new, decoded(&peer)))
 }
 
 /// sendfile from `in_fd` at `offset`: the count, or `-errno` (`-ENOSYS`
