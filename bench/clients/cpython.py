@@ -2,7 +2,7 @@
 
     python3 cpython.py pingpong PORT ITERS WARMUP
     python3 cpython.py bulk PORT BUFSIZE
-    python3 cpython.py pair ITERS WARMUP   (send + recv on a socketpair, one thread)
+    python3 cpython.py pair ITERS WARMUP   (send + recv_into on a socketpair, one thread)
 
 Prints one JSON line, timed inside the process: total ns and the ns of each
 batch (BATCH round trips, or SEGMENT bytes), see bench/common.js.
@@ -43,16 +43,17 @@ def pingpong(port, iters, warmup):
 def pair(iters, warmup):
     x, y = socket.socketpair()
     ping = b"x"
+    into = bytearray(1)
     for _ in range(warmup):
         x.send(ping)
-        y.recv(1)
+        y.recv_into(into)
     clock = time.perf_counter_ns
     batches = []
     cpu0 = time.process_time_ns()
     t0 = tb = clock()
     for i in range(1, iters + 1):
         x.send(ping)
-        y.recv(1)
+        y.recv_into(into)
         if i % BATCH == 0:
             t = clock()
             batches.append(t - tb)

@@ -2,7 +2,7 @@
 // pysocket contender: the synchronous API on blocking sockets.
 //   node pysocket.js pingpong PORT ITERS WARMUP
 //   node pysocket.js bulk PORT BUFSIZE
-//   node pysocket.js pair ITERS WARMUP   (send + recv on a socketpair, one thread)
+//   node pysocket.js pair ITERS WARMUP   (send + recv_into on a socketpair, one thread)
 // Prints one JSON line, timed inside the process: total ns and the ns of
 // each batch (BATCH round trips, or BULK_SEGMENT bytes), see bench/common.js.
 const socket = require('../..')
@@ -44,9 +44,10 @@ if (mode === 'pingpong') {
   const warmup = Number(a)
   const [x, y] = socket.socketpair()
   const ping = Buffer.from('x')
+  const into = Buffer.alloc(1)
   for (let i = 0; i < warmup; i++) {
     x.send(ping)
-    y.recv(1)
+    y.recv_into(into)
   }
   const batches = []
   const cpu0 = process.cpuUsage()
@@ -54,7 +55,7 @@ if (mode === 'pingpong') {
   let tb = t0
   for (let i = 1; i <= iters; i++) {
     x.send(ping)
-    y.recv(1)
+    y.recv_into(into)
     if (i % BATCH === 0) {
       const t = process.hrtime.bigint()
       batches.push(Number(t - tb))
