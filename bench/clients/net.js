@@ -48,7 +48,9 @@ if (mode === 'pingpong') {
   const segments = []
   let t0 = 0n
   let ts = 0n
+  // CPU from the end of the first segment, as in every client.
   let cpu0 = process.cpuUsage()
+  let cpuFrom = 0
   s.on('connect', () => {
     cpu0 = process.cpuUsage()
     t0 = ts = process.hrtime.bigint()
@@ -60,13 +62,19 @@ if (mode === 'pingpong') {
       segments.push(Number(t - ts))
       ts = t
       mark += SEGMENT
+      if (segments.length === 1) {
+        cpu0 = process.cpuUsage()
+        cpuFrom = bytes
+      }
     }
   })
   s.on('end', () => {
     const ns = Number(process.hrtime.bigint() - t0)
     const cpu = process.cpuUsage(cpu0)
     const cpu_ns = (cpu.user + cpu.system) * 1000
-    console.log(JSON.stringify({ ns, cpu_ns, bytes, segment: SEGMENT, segments }))
+    console.log(
+      JSON.stringify({ ns, cpu_ns, cpu_bytes: bytes - cpuFrom, bytes, segment: SEGMENT, segments }),
+    )
   })
 } else {
   throw new Error(`unknown mode ${mode}`)

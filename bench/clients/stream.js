@@ -19,7 +19,9 @@ function meter() {
   let bytes = 0
   let mark = SEGMENT
   const segments = []
+  // CPU from the end of the first segment, as in every client.
   let cpu0 = process.cpuUsage()
+  let cpuFrom = 0
   let t0 = process.hrtime.bigint()
   let ts = t0
   return {
@@ -34,13 +36,26 @@ function meter() {
         segments.push(Number(t - ts))
         ts = t
         mark += SEGMENT
+        if (segments.length === 1) {
+          cpu0 = process.cpuUsage()
+          cpuFrom = bytes
+        }
       }
     },
     done() {
       const ns = Number(process.hrtime.bigint() - t0)
       const cpu = process.cpuUsage(cpu0)
       const cpu_ns = (cpu.user + cpu.system) * 1000
-      console.log(JSON.stringify({ ns, cpu_ns, bytes, segment: SEGMENT, segments }))
+      console.log(
+        JSON.stringify({
+          ns,
+          cpu_ns,
+          cpu_bytes: bytes - cpuFrom,
+          bytes,
+          segment: SEGMENT,
+          segments,
+        }),
+      )
     },
   }
 }

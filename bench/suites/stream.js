@@ -25,7 +25,7 @@ function measure(contenders, bytes) {
       const r = c.runClient(x.cmd, x.args)
       if (r.bytes !== bytes) throw new Error(`${x.name} received ${r.bytes} of ${bytes} bytes`)
       speed.get(x.name).push(c.gibPerSecond(r))
-      cpu.get(x.name).push(r.cpu_ns / 1e6 / (r.bytes / GIB))
+      cpu.get(x.name).push(r.cpu_ns / 1e6 / (r.cpu_bytes / GIB))
     }
   }
   return { speed, cpu }
@@ -98,7 +98,8 @@ async function main() {
     `### Duplex over TCP: receive ${size(BYTES)}, and write + read ${size(PAIR_BYTES)} in one process, × ${c.ROUNDS} rounds (throughput: higher is better; CPU: lower is better)\n\n` +
       'Per run: the median 64 MiB segment; table: median and range over the rounds;\n' +
       "ratios: the median of each round's ratio to the first row's run in that round\n" +
-      "(and in the first table also to node:net's run in that round).\n",
+      "(and in the first table also to node:net's run in that round); CPU: the\n" +
+      'process CPU time per GiB after the first segment (the warm-up).\n',
   )
   const vsNet = ['throughput vs node:net', 'CPU vs node:net']
   console.log(

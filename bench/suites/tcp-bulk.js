@@ -34,7 +34,8 @@ async function main() {
     },
   ].filter((x) => !x.skip)
   const samples = new Map(contenders.map((x) => [x.name, []]))
-  // CPU time of the receive loop per GiB: what the receiver itself spends,
+  // CPU time of the receive loop per GiB after the first 64 MiB segment
+  // (warm-up, for every client alike): what the receiver itself spends,
   // which load on the shared machine does not inflate.
   const cpu = new Map(contenders.map((x) => [x.name, []]))
   try {
@@ -43,7 +44,7 @@ async function main() {
         const r = c.runClient(x.cmd, x.args)
         if (r.bytes !== BYTES) throw new Error(`${x.name} received ${r.bytes} of ${BYTES} bytes`)
         samples.get(x.name).push(c.gibPerSecond(r))
-        cpu.get(x.name).push(r.cpu_ns / 1e6 / (r.bytes / GIB))
+        cpu.get(x.name).push(r.cpu_ns / 1e6 / (r.cpu_bytes / GIB))
       }
     }
   } finally {
@@ -68,7 +69,8 @@ async function main() {
   console.log(
     `### TCP bulk receive, ${size}, ${BUFSIZE / 1024} KiB buffer × ${c.ROUNDS} rounds (higher is better)\n\n` +
       'Per run: the median 64 MiB segment; table: median and range over the rounds;\n' +
-      "ratio: the median of each round's ratio to the baseline's run in that round.\n",
+      "ratio: the median of each round's ratio to the baseline's run in that round;\n" +
+      'CPU: the process CPU time per GiB after the first segment (the warm-up).\n',
   )
   console.log(
     c.table(

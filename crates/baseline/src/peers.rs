@@ -219,7 +219,9 @@ fn bulk(port: u16, bufsize: usize) -> io::Result<()> {
     let mut total: u64 = 0;
     let mut mark = SEGMENT;
     let mut segments = Vec::new();
-    let cpu0 = cpu_ns();
+    // CPU from the end of the first segment, as in every client.
+    let mut cpu0 = cpu_ns();
+    let mut cpu_from = 0;
     let t0 = Instant::now();
     let mut ts = t0;
     loop {
@@ -233,12 +235,17 @@ fn bulk(port: u16, bufsize: usize) -> io::Result<()> {
             segments.push((t - ts).as_nanos());
             ts = t;
             mark += SEGMENT;
+            if segments.len() == 1 {
+                cpu0 = cpu_ns();
+                cpu_from = total;
+            }
         }
     }
     let ns = t0.elapsed().as_nanos();
     let cpu = cpu_ns() - cpu0;
     println!(
-        "{{\"ns\":{ns},\"cpu_ns\":{cpu},\"bytes\":{total},\"segment\":{SEGMENT},\"segments\":{}}}",
+        "{{\"ns\":{ns},\"cpu_ns\":{cpu},\"cpu_bytes\":{},\"bytes\":{total},\"segment\":{SEGMENT},\"segments\":{}}}",
+        total - cpu_from,
         json_list(&segments)
     );
     Ok(())
