@@ -6,6 +6,8 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 
 import * as socket from '../index'
+
+const { loop } = socket
 import { onlyPythonErrors } from './helpers/anyvalue'
 import { checkFdLeaks, withoutOpenFds } from './helpers/fds'
 import { py } from './helpers/pyjson'
@@ -146,6 +148,35 @@ print(json.dumps(out))`)
     t.throws(() => a.sendfile('x' as any), { instanceOf: TypeError })
   } finally {
     cleanup()
+  }
+})
+
+test('an fd beyond a C int raises OverflowError, as os.fstat does, and never names another file', async (t) => {
+  // 2 ** 32 read as a C int would be fd 0 (stdin: the send fallback would
+  // block reading it), 2 ** 32 + 3 another open file.
+  const expected = py(`
+import os, json
+out = []
+for v in [2 ** 32, 2 ** 32 + 3, 1e130]:
+    try: os.fstat(int(v))
+    except Exception as e: out.append([type(e).__name__, str(e)])
+print(json.dumps(out))`)
+  const [a, b] = socket.socketpair()
+  using _a = a
+  using _b = b
+  for (const [i, v] of [2 ** 32, 2 ** 32 + 3, 1e130].entries()) {
+    for (const file of [v, { fd: v }, { fileno: () => v }]) {
+      t.deepEqual(
+        outcome(() => a.sendfile(file as any)),
+        expected[i],
+        String(v),
+      )
+    }
+    const rejected = await loop.sock_sendfile(a, v).then(
+      () => null,
+      (e) => [e.constructor.name, e.message],
+    )
+    t.deepEqual(rejected, expected[i], `sock_sendfile ${v}`)
   }
 })
 

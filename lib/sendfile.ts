@@ -5,7 +5,7 @@
 // an in-memory file's does) is sent with its read() and send(), as CPython.
 import { fstatSync } from 'node:fs'
 
-import { bytesLike, index } from './args'
+import { bytesLike, clinicInt, index } from './args'
 import { BlockingIOError, ValueError } from './errors'
 import { UnsupportedOperation } from './io'
 import { pyRepr } from './pytypes'
@@ -59,14 +59,16 @@ function readable(file: unknown): boolean {
  */
 function fileDescriptor(file: unknown): number {
   let fd: number | undefined
-  if (typeof file === 'number' && Number.isInteger(file)) fd = file
+  // Every fd is a C int, as os.fstat takes it: a larger number must not
+  // wrap around to name another file (2 ** 32 is fd 0, stdin).
+  if (typeof file === 'number' && Number.isInteger(file)) fd = clinicInt(file)
   else if (file !== null && typeof file === 'object') {
     const own = (file as { fd?: unknown }).fd
     const fileno = (file as { fileno?: unknown }).fileno
-    if (typeof own === 'number' && Number.isInteger(own)) fd = own
+    if (typeof own === 'number' && Number.isInteger(own)) fd = clinicInt(own)
     else if (typeof fileno === 'function') {
       try {
-        fd = index(fileno.call(file))
+        fd = clinicInt(fileno.call(file))
       } catch (e) {
         if (e instanceof UnsupportedOperation) throw new _GiveupOnSendfile(e.message)
         throw e
