@@ -169,21 +169,7 @@ const children = {
     const dgram = require('node:dgram')
     const s = dgram.createSocket('udp4')
     await new Promise((resolve) => s.bind(0, '127.0.0.1', resolve))
-    const one = Buffer.from('x')
-    let waiting = null
-    s.on('message', () => {
-      const w = waiting
-      waiting = null
-      w()
-    })
-    const round = async (n) => {
-      for (let i = 0; i < n; i++) {
-        const p = new Promise((resolve) => (waiting = resolve))
-        s.send(one, port, '127.0.0.1')
-        await p
-      }
-    }
-    const result = await timeRounds(round)
+    const result = await timeRounds(dgramRounds(s, port))
     s.close()
     out(result)
   },
@@ -230,21 +216,7 @@ const children = {
     await new Promise((resolve) => srv.bind(0, '127.0.0.1', resolve))
     const c = dgram.createSocket('udp4')
     await new Promise((resolve) => c.bind(0, '127.0.0.1', resolve))
-    const port = srv.address().port
-    const one = Buffer.from('x')
-    let waiting = null
-    c.on('message', () => {
-      const w = waiting
-      waiting = null
-      w()
-    })
-    const result = await timeRounds(async (n) => {
-      for (let i = 0; i < n; i++) {
-        const p = new Promise((resolve) => (waiting = resolve))
-        c.send(one, port, '127.0.0.1')
-        await p
-      }
-    })
+    const result = await timeRounds(dgramRounds(c, srv.address().port))
     c.close()
     srv.close()
     out(result)
@@ -345,13 +317,15 @@ async function netClient(net, port) {
   return c
 }
 
-/** node:net's natural ping-pong: write one byte, wait for its echo in a 'data' callback. */
-function netRounds(c) {
-  const one = Buffer.from('x')
+/**
+ * Node's natural request and reply: `send()` one byte, wait for the reply
+ * in the `event` callback, of which `replies(arg)` tells how many replies
+ * it carries.
+ */
+function callbackRounds(s, event, replies, send) {
   let waiting = null
-  c.on('data', (d) => {
-    // 1-byte echoes arrive one per write.
-    for (let i = 0; i < d.length; i++) {
+  s.on(event, (arg) => {
+    for (let i = replies(arg); i > 0; i--) {
       const w = waiting
       waiting = null
       w()
@@ -360,10 +334,32 @@ function netRounds(c) {
   return async (n) => {
     for (let i = 0; i < n; i++) {
       const p = new Promise((resolve) => (waiting = resolve))
-      c.write(one)
+      send()
       await p
     }
   }
+}
+
+/** node:net's ping-pong: 1-byte echoes arrive one per write, in 'data'. */
+function netRounds(c) {
+  const one = Buffer.from('x')
+  return callbackRounds(
+    c,
+    'data',
+    (d) => d.length,
+    () => c.write(one),
+  )
+}
+
+/** node:dgram's echo client: one reply per 'message'. */
+function dgramRounds(s, port) {
+  const one = Buffer.from('x')
+  return callbackRounds(
+    s,
+    'message',
+    () => 1,
+    () => s.send(one, port, '127.0.0.1'),
+  )
 }
 
 /**
@@ -551,6 +547,12 @@ async function inProcess(names, kind) {
   return { kind, results, cpu, base: names[1] }
 }
 
+/** `inProcess` of `names`, as a table (CPU: the whole process, both ends). */
+async function inProcessTable(names, kind, labels, title, note) {
+  const r = await inProcess(names, kind)
+  return pingPongTable(r, labels, title, note, 'process CPU µs per round trip (both ends)')
+}
+
 function pingPongTable(
   { kind, results, cpu, base },
   labels,
@@ -650,14 +652,13 @@ async function main() {
       'pp1-loop-after': 'pysocket `loop` after bulk/abort/timeout/close',
       'pp1-net-after': 'node:net after bulk/destroy/timeout',
     }
-    const r = await inProcess(['pp1-loop', 'pp1-net'], 'TCP, 1 byte, one process')
     sections.push(
-      pingPongTable(
-        r,
+      await inProcessTable(
+        ['pp1-loop', 'pp1-net'],
+        'TCP, 1 byte, one process',
         labels,
         'socket.loop ping-pong with both ends in one process, against node:net',
         'Target (DESIGN.md): `loop` at most 0.8x node:net’s time and CPU, fresh and after other activity.',
-        'process CPU µs per round trip (both ends)',
       ),
     )
   }
@@ -684,14 +685,13 @@ async function main() {
       'udp1-loop-after': 'pysocket `loop` after bulk/abort/timeout/close',
       'udp1-dgram-after': 'node:dgram after node:net bulk/destroy/timeout',
     }
-    const r = await inProcess(['udp1-loop', 'udp1-dgram'], 'UDP, 1 byte, one process')
     sections.push(
-      pingPongTable(
-        r,
+      await inProcessTable(
+        ['udp1-loop', 'udp1-dgram'],
+        'UDP, 1 byte, one process',
         labels,
         'socket.loop UDP echo with both ends in one process, against node:dgram',
         'Target (DESIGN.md): `loop` at most 0.7x node:dgram’s time.',
-        'process CPU µs per round trip (both ends)',
       ),
     )
   }
