@@ -5,11 +5,11 @@
 // Prints one JSON line, timed inside the process: total ns and the ns of
 // each batch (BATCH round trips, or SEGMENT bytes), see bench/common.js.
 const net = require('node:net')
+const { meter } = require('./meter')
 
 const [mode, portArg, a, b] = process.argv.slice(2)
 const port = Number(portArg)
 const BATCH = 1000
-const SEGMENT = 64 * 2 ** 20
 
 if (mode === 'pingpong') {
   const iters = Number(a)
@@ -43,39 +43,10 @@ if (mode === 'pingpong') {
   })
 } else if (mode === 'bulk') {
   const s = net.connect({ host: '127.0.0.1', port })
-  let bytes = 0
-  let mark = SEGMENT
-  const segments = []
-  let t0 = 0n
-  let ts = 0n
-  // CPU from the end of the first segment, as in every client.
-  let cpu0 = process.cpuUsage()
-  let cpuFrom = 0
-  s.on('connect', () => {
-    cpu0 = process.cpuUsage()
-    t0 = ts = process.hrtime.bigint()
-  })
-  s.on('data', (chunk) => {
-    bytes += chunk.length
-    if (bytes >= mark) {
-      const t = process.hrtime.bigint()
-      segments.push(Number(t - ts))
-      ts = t
-      mark += SEGMENT
-      if (segments.length === 1) {
-        cpu0 = process.cpuUsage()
-        cpuFrom = bytes
-      }
-    }
-  })
-  s.on('end', () => {
-    const ns = Number(process.hrtime.bigint() - t0)
-    const cpu = process.cpuUsage(cpu0)
-    const cpu_ns = (cpu.user + cpu.system) * 1000
-    console.log(
-      JSON.stringify({ ns, cpu_ns, cpu_bytes: bytes - cpuFrom, bytes, segment: SEGMENT, segments }),
-    )
-  })
+  const m = meter()
+  s.on('connect', () => m.start())
+  s.on('data', (chunk) => m.add(chunk.length))
+  s.on('end', () => m.done())
 } else {
   throw new Error(`unknown mode ${mode}`)
 }

@@ -6,11 +6,11 @@
 // Prints one JSON line, timed inside the process: total ns and the ns of
 // each batch (BATCH round trips, or BULK_SEGMENT bytes), see bench/common.js.
 const socket = require('../..')
+const { meter } = require('./meter')
 
 const [mode, portArg, a, b] = process.argv.slice(2)
 const port = Number(portArg)
 const BATCH = 1000
-const SEGMENT = 64 * 2 ** 20
 
 if (mode === 'pingpong') {
   const iters = Number(a)
@@ -72,37 +72,17 @@ if (mode === 'pingpong') {
   const buf = Buffer.alloc(Number(a))
   const s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
   s.connect(['127.0.0.1', port])
-  let bytes = 0
-  let mark = SEGMENT
-  const segments = []
   // CPU is counted from the end of the first segment (warm-up: the JIT, the
-  // connection's window growing), in every client alike.
-  let cpu0 = process.cpuUsage()
-  let cpuFrom = 0
-  const t0 = process.hrtime.bigint()
-  let ts = t0
+  // connection's window growing), in every client alike (meter.js).
+  const m = meter()
+  m.start()
   for (;;) {
     const n = s.recv_into(buf)
     if (n === 0) break
-    bytes += n
-    if (bytes >= mark) {
-      const t = process.hrtime.bigint()
-      segments.push(Number(t - ts))
-      ts = t
-      mark += SEGMENT
-      if (segments.length === 1) {
-        cpu0 = process.cpuUsage()
-        cpuFrom = bytes
-      }
-    }
+    m.add(n)
   }
-  const ns = Number(process.hrtime.bigint() - t0)
-  const cpu = process.cpuUsage(cpu0)
   s.close()
-  const cpu_ns = (cpu.user + cpu.system) * 1000
-  console.log(
-    JSON.stringify({ ns, cpu_ns, cpu_bytes: bytes - cpuFrom, bytes, segment: SEGMENT, segments }),
-  )
+  m.done()
 } else {
   throw new Error(`unknown mode ${mode}`)
 }
