@@ -7,18 +7,22 @@
 //   one echo peer process (blocking pysocket), time per round trip.
 // - TCP ping-pong with both ends in one process (loop | node:net, each side
 //   written the natural way), in a fresh process and after the activity of
-//   a long-lived program (a waited bulk send, an abort, a timeout, a close).
+//   a long-lived program (a waited bulk send, an abort, a timeout, a close);
+//   beside them the Rust baseline making the same syscalls on one thread
+//   (crates/baseline `pp1`): the kernel's share of a round trip.
 // - UDP echo, 1 byte: a client (loop | node:dgram) against a UDP echo peer,
-//   and with both ends in one process (fresh and after activity).
+//   and with both ends in one process (fresh and after activity; baseline
+//   `udp1`).
 // - 10,000 concurrent connections: an echo server (loop | node:net) in its
 //   own process, one client process opening 10,000 connections that each
 //   echo 64 bytes several times; throughput and the server's peak RSS.
 // Contenders run interleaved, each run in its own child process timing
 // itself after a warm-up; the tables give medians over the rounds and the
 // ratio to node. PYSOCKET_BENCH_ROUNDS sets the number of rounds (default 5).
-const { spawn } = require('node:child_process')
+const { execFileSync, spawn } = require('node:child_process')
 const path = require('node:path')
 const readline = require('node:readline')
+const { baseline } = require('../common')
 
 const ROOT = path.join(__dirname, '..', '..')
 const ROUNDS = Number(process.env.PYSOCKET_BENCH_ROUNDS || 5)
@@ -529,17 +533,30 @@ async function pingPong(kind, peerName, contenders, base) {
   return { kind, results, cpu, base }
 }
 
-/** In-process ping-pong: each contender fresh and after activity, interleaved. */
-async function inProcess(names, kind) {
+/**
+ * In-process ping-pong: each contender fresh and after activity, and the
+ * Rust baseline's `floor` command (the same syscalls on one thread, see
+ * crates/baseline), interleaved.
+ */
+async function inProcess(names, kind, floor) {
   const runs = names.flatMap((n) => [
     [n, 0],
     [`${n}-after`, 1],
   ])
+  runs.push([floor, null])
+  const bin = baseline()
   const results = Object.fromEntries(runs.map(([k]) => [k, []]))
   const cpu = Object.fromEntries(runs.map(([k]) => [k, []]))
   for (let r = 0; r < ROUNDS; r++) {
     for (const [key, after] of rotate(runs, r)) {
-      const v = await runOnce(key.replace(/-after$/, ''), [after])
+      const v =
+        after === null
+          ? JSON.parse(
+              execFileSync(bin, [floor, String(PP_ROUNDS), String(PP_WARMUP)], {
+                encoding: 'utf8',
+              }),
+            )
+          : await runOnce(key.replace(/-after$/, ''), [after])
       results[key].push(v.us)
       cpu[key].push(v.cpu)
     }
@@ -548,8 +565,8 @@ async function inProcess(names, kind) {
 }
 
 /** `inProcess` of `names`, as a table (CPU: the whole process, both ends). */
-async function inProcessTable(names, kind, labels, title, note) {
-  const r = await inProcess(names, kind)
+async function inProcessTable(names, kind, floor, labels, title, note) {
+  const r = await inProcess(names, kind, floor)
   return pingPongTable(r, labels, title, note, 'process CPU µs per round trip (both ends)')
 }
 
@@ -651,11 +668,13 @@ async function main() {
       'pp1-net': 'node:net, fresh process',
       'pp1-loop-after': 'pysocket `loop` after bulk/abort/timeout/close',
       'pp1-net-after': 'node:net after bulk/destroy/timeout',
+      pp1: 'baseline: the same syscalls from Rust, one thread',
     }
     sections.push(
       await inProcessTable(
         ['pp1-loop', 'pp1-net'],
         'TCP, 1 byte, one process',
+        'pp1',
         labels,
         'socket.loop ping-pong with both ends in one process, against node:net',
         'Target (DESIGN.md): `loop` at most 0.8x node:net’s time and CPU, fresh and after other activity.',
@@ -684,11 +703,13 @@ async function main() {
       'udp1-dgram': 'node:dgram, fresh process',
       'udp1-loop-after': 'pysocket `loop` after bulk/abort/timeout/close',
       'udp1-dgram-after': 'node:dgram after node:net bulk/destroy/timeout',
+      udp1: 'baseline: the same syscalls from Rust, one thread',
     }
     sections.push(
       await inProcessTable(
         ['udp1-loop', 'udp1-dgram'],
         'UDP, 1 byte, one process',
+        'udp1',
         labels,
         'socket.loop UDP echo with both ends in one process, against node:dgram',
         'Target (DESIGN.md): `loop` at most 0.7x node:dgram’s time.',

@@ -9,12 +9,15 @@
 //! pysocket-baseline bulk PORT BUFSIZE    recv into a reused buffer until EOF; prints JSON
 //! pysocket-baseline pair ITERS WARMUP    1-byte send + recv on a Unix socketpair, one thread; prints JSON
 //! pysocket-baseline getsockopt ITERS     getsockopt(SOL_SOCKET, SO_TYPE) on a socket; prints JSON
+//! pysocket-baseline eagain ITERS WARMUP  recv on an empty non-blocking socketpair end (EAGAIN); prints JSON
+//! pysocket-baseline pp1 ITERS WARMUP     TCP ping-pong with both ends on one thread and epoll; prints JSON
+//! pysocket-baseline udp1 ITERS WARMUP    the same over UDP (recvfrom, sendto to the sender); prints JSON
 //! ```
 //!
 //! Servers serve until killed; the client commands print one JSON line
 //! (`{"ns":..,"iters":..,"batch":..,"batches":[..]}` /
-//! `{"ns":..,"bytes":..,"segment":..,"segments":[..]}`, `{"ns":..,"iters":..}`), timed inside the
-//! process so that start-up is not measured.
+//! `{"ns":..,"bytes":..,"segment":..,"segments":[..]}`, `{"ns":..,"iters":..}`,
+//! `{"us":..,"cpu":..}`), timed inside the process so that start-up is not measured.
 
 #[cfg(unix)]
 mod peers;
