@@ -264,9 +264,6 @@ export declare function pep3151Errnos(): Array<[string, number]>
 /** `type` without SOCK_NONBLOCK/SOCK_CLOEXEC. */
 export declare function plainType(ty: number): number
 
-/** `[count, address]`, or `-errno`. */
-export declare function recvfromInto(fd: number, buf: Uint8Array, nbytes: number, flags: number, timeout: number): number | [number, unknown]
-
 /** recv into the first `nbytes` of `buf`; returns the count received. */
 export declare function recvInto(fd: number, buf: Uint8Array, nbytes: number, flags: number, timeout: number): number
 
@@ -308,9 +305,6 @@ export declare function sendmsg(fd: number, bufs: Array<Uint8Array>, ancMeta: Ar
 /** sendmsg with the AF_ALG control messages; `assoclen` -1 for none. */
 export declare function sendmsgAfalg(fd: number, bufs: Array<Buffer>, op: number, iv: Buffer | undefined | null, assoclen: number, flags: number, timeout: number): number
 
-/** The count sent, or `-errno`. */
-export declare function sendto(fd: number, data: Uint8Array, flags: number, addr: Uint8Array, timeout: number): number
-
 export declare function setBlocking(fd: number, blocking: boolean): void
 
 export declare function sethostname(name: Buffer): void
@@ -343,22 +337,11 @@ export declare function tryAccept(fd: number): number | [number, unknown]
  */
 export declare function tryConnect(fd: number, addr: Uint8Array): number
 
-/** recvfrom into `buf[..nbytes]`: `[count, address]`, or `-errno`. */
-export declare function tryRecvfromInto(fd: number, buf: Uint8Array, nbytes: number, flags: number): number | [number, unknown]
-
-/** recv into `buf[..nbytes]`: the count, or `-errno`. */
-export declare function tryRecvInto(fd: number, buf: Uint8Array, nbytes: number, flags: number): number
-
-/** send of `data[offset..]`: the count, or `-errno`. */
-export declare function trySend(fd: number, data: Uint8Array, offset: number, flags: number): number
-
 /**
  * sendfile from `in_fd` at `offset`: the count, or `-errno` (`-ENOSYS`
  * where the platform has none: the caller reads and sends instead).
  */
 export declare function trySendfile(outFd: number, inFd: number, offset: number, count: number): number
-
-export declare function trySendto(fd: number, data: Uint8Array, flags: number, addr: Uint8Array): number
 
 /** The local CID (IOCTL_VM_SOCKETS_GET_LOCAL_CID on /dev/vsock). */
 export declare function vsockLocalCid(): number

@@ -10,6 +10,7 @@ import { Worker } from 'node:worker_threads'
 import * as socket from '../index'
 import native = require('../lib/native')
 import { readinessKind } from '../lib/loop'
+import { tryRecvInto } from '../lib/loop/attempts'
 import { withoutOpenFds } from './helpers/fds'
 import { python3 } from './helpers/python'
 
@@ -539,7 +540,7 @@ test('add_reader / add_writer on a raw fd', async (t) => {
     loop.add_reader(
       fd,
       (tag: string) => {
-        seen.push(tag + native.tryRecvInto(fd, Buffer.alloc(10), 10, 0))
+        seen.push(tag + tryRecvInto(fd, Buffer.alloc(10), 10, 0))
         resolve()
       },
       'read:',

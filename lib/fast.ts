@@ -8,8 +8,23 @@ import native = require('./native')
 export interface FastPath {
   /** recv(2) into `buf[:nbytes]`; returns the count or -errno. `timeout`: seconds, -1 blocks. */
   fastRecvInto(fd: number, buf: Uint8Array, nbytes: number, flags: number, timeout: number): number
+  /**
+   * recvfrom(2) into `buf[:nbytes]`: the count, with an AF_INET/AF_INET6
+   * sender (or none) written to `sender` as numbers (see lib/recvfrom.ts),
+   * or -errno; for a sender of another family, `[count, address]`.
+   */
+  fastRecvfromInto(
+    fd: number,
+    buf: Uint8Array,
+    nbytes: number,
+    flags: number,
+    timeout: number,
+    sender: Float64Array,
+  ): number | [number, unknown]
   /** send(2) of `buf`; returns the count sent or -errno. */
   fastSend(fd: number, buf: Uint8Array, flags: number, timeout: number): number
+  /** sendto(2) of `buf` to the sockaddr bytes `addr`; returns the count sent or -errno. */
+  fastSendto(fd: number, buf: Uint8Array, flags: number, addr: Uint8Array, timeout: number): number
   /**
    * sendmsg(2) of `buf` with at most one ancillary item (`data` null for
    * none) and an optional destination (sockaddr bytes); returns the count

@@ -134,13 +134,21 @@ export function pton6Into(s: string, out: Uint8Array): boolean {
 export function ntop6(b: Uint8Array): string {
   const words = new Array<number>(8)
   for (let i = 0; i < 8; i++) words[i] = (b[2 * i] << 8) | b[2 * i + 1]
+  return ntop6Words(words, 0)
+}
+
+/**
+ * The address of the eight 16-bit words `w[at..at+8]` as inet_ntop(AF_INET6)
+ * writes it (the addon gives a sender's address as such numbers).
+ */
+export function ntop6Words(w: ArrayLike<number>, at: number): string {
   // The first longest run of two or more zero words.
   let bestBase = -1
   let bestLen = 0
   let curBase = -1
   let curLen = 0
   for (let i = 0; i < 8; i++) {
-    if (words[i] === 0) {
+    if (w[at + i] === 0) {
       if (curBase < 0) {
         curBase = i
         curLen = 1
@@ -166,11 +174,13 @@ export function ntop6(b: Uint8Array): string {
     }
     if (i !== 0) out += ':'
     // An IPv4-compatible or IPv4-mapped address ends in a dotted quad.
-    if (i === 6 && bestBase === 0 && (bestLen === 6 || (bestLen === 5 && words[5] === 0xffff))) {
-      out += `${b[12]}.${b[13]}.${b[14]}.${b[15]}`
+    if (i === 6 && bestBase === 0 && (bestLen === 6 || (bestLen === 5 && w[at + 5] === 0xffff))) {
+      const hi = w[at + 6]
+      const lo = w[at + 7]
+      out += `${hi >> 8}.${hi & 0xff}.${lo >> 8}.${lo & 0xff}`
       break
     }
-    out += words[i].toString(16)
+    out += w[at + i].toString(16)
   }
   if (bestBase >= 0 && bestBase + bestLen === 8) out += ':'
   return out

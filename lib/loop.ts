@@ -59,6 +59,7 @@ import { sock_stream } from './stream'
 import { sock_messages } from './messages'
 import { sock_serve } from './serve'
 import { loopMmsg } from './loop/mmsg'
+import { tryRecvInto, tryRecvfromInto, trySendto } from './loop/attempts'
 
 // ---------------------------------------------------------------------------
 // The Promise API.
@@ -96,7 +97,7 @@ class RecvOp extends Op<Buffer> {
     const buf = size <= SCRATCH_SIZE ? scratch : (this.own ??= bigBuffer(size))
     const want = Math.min(size, buf.length)
     for (;;) {
-      const n = native.tryRecvInto(this.sock._fd, buf, want, 0)
+      const n = tryRecvInto(this.sock._fd, buf, want, 0)
       if (n >= 0) {
         readState.drained = n < want && this.sock.type === C.SOCK_STREAM
         if (buf !== scratch) return shrink(buf, n)
@@ -152,7 +153,7 @@ export function sock_recvfrom(
     return runFn(s, READ, signal, (): [Buffer, unknown] | typeof AGAIN => {
       buf ??= bigBuffer(size)
       for (;;) {
-        const r = native.tryRecvfromInto(s._fd, buf, buf.length, 0)
+        const r = tryRecvfromInto(s._fd, buf, buf.length, 0)
         if (typeof r !== 'number') return [shrink(buf, r[0]), r[1]]
         if (wouldBlock(-r)) return empty()
         if (-r !== EINTR) throw osError(-r, 'recvfrom')
@@ -201,7 +202,7 @@ export function sock_recvfrom_into(
     return runFn(s, READ, signal, (): [number, unknown] | typeof AGAIN => {
       stillCovers(view, size, 'sock_recvfrom_into')
       for (;;) {
-        const r = native.tryRecvfromInto(s._fd, view, size, 0)
+        const r = tryRecvfromInto(s._fd, view, size, 0)
         if (typeof r !== 'number') return r
         if (wouldBlock(-r)) return empty()
         if (-r !== EINTR) throw osError(-r, 'recvfrom')
@@ -256,7 +257,7 @@ export function sock_sendto(
     return runFn(s, WRITE, signal, () => {
       stillCovers(buf, size, 'sock_sendto')
       for (;;) {
-        const n = native.trySendto(s._fd, buf, 0, sa)
+        const n = trySendto(s._fd, buf, 0, sa)
         if (n >= 0) return n
         if (wouldBlock(-n)) return AGAIN
         if (-n !== EINTR) throw osError(-n, 'sendto')

@@ -14,10 +14,10 @@ import { OSError, ValueError, osError } from './errors'
 import { socket } from './socket'
 import { bytesLike } from './args'
 import * as C from './constants'
-import native = require('./native')
 import { AGAIN, READ, WRITE, Op, empty, EINTR } from './loop/waiter'
 import { checkSocket, run, wouldBlock } from './loop/run'
 import { SendallOp } from './loop/ops'
+import { tryRecvfromInto, trySendto } from './loop/attempts'
 import {
   type SocketStreamOptions,
   claim,
@@ -59,7 +59,7 @@ class MessageRecv extends Op<[Buffer, number, unknown]> {
       for (;;) {
         // MSG_TRUNC: the kernel returns the message's real length, so that a
         // cut message is seen, not passed on as if whole.
-        const r = native.tryRecvfromInto(this.sock._fd, buf, buf.length, C.MSG_TRUNC)
+        const r = tryRecvfromInto(this.sock._fd, buf, buf.length, C.MSG_TRUNC)
         if (typeof r !== 'number') {
           const [n, address] = r
           return [Buffer.from(buf.subarray(0, Math.min(n, buf.length))), n, address]
@@ -85,7 +85,7 @@ class MessageSendto extends Op<number> {
 
   step(): number | typeof AGAIN {
     for (;;) {
-      const n = native.trySendto(this.sock._fd, this.buf, 0, this.sa)
+      const n = trySendto(this.sock._fd, this.buf, 0, this.sa)
       if (n >= 0) return n
       if (wouldBlock(-n)) return AGAIN
       if (-n !== EINTR) throw osError(-n, 'sendto')

@@ -47,6 +47,7 @@ import { vsockGetsockopt, vsockSetsockopt } from './family/vsock'
 import { MemoryError, OSError, TimeoutError, ValueError, fromNative, osError } from './errors'
 import { pyRepr, pyTruthy } from './pytypes'
 import { fast } from './fast'
+import { recvfromInto } from './recvfrom'
 import * as C from './constants'
 import native = require('./native')
 
@@ -629,7 +630,12 @@ export class socket<
       addr = address
     }
     const sa = this._sockaddrFor(addr)
-    const sent = nativeCall('sendto', () => native.sendto(this._fd, buf, fl, sa, this._t))
+    let sent: number
+    try {
+      sent = fast.fastSendto(this._fd, buf, fl, sa, this._t)
+    } catch (e) {
+      throw fromNative(e, 'sendto')
+    }
     if (sent < 0) throw osError(-sent, 'sendto')
     return sent
   }
@@ -917,7 +923,12 @@ function recvfromOrErrno(
   const fl = cInt(flags)
   if (size < 0) throw new ValueError('negative buffersize in recvfrom')
   const buf = alloc(size)
-  const r = nativeCall('recvfrom', () => native.recvfromInto(sock._fd, buf, size, fl, sock._t))
+  let r: [number, unknown] | number
+  try {
+    r = recvfromInto(sock._fd, buf, size, fl, sock._t)
+  } catch (e) {
+    throw fromNative(e, 'recvfrom')
+  }
   return typeof r === 'number' ? r : [shrink(buf, r[0]), r[1]]
 }
 
@@ -934,7 +945,11 @@ function recvfromIntoOrErrno(
   if (n < 0) throw new ValueError('negative buffersize in recvfrom_into')
   if (n === 0) n = view.byteLength
   if (n > view.byteLength) throw new ValueError('nbytes is greater than the length of the buffer')
-  return nativeCall('recvfrom', () => native.recvfromInto(sock._fd, view, n, fl, sock._t))
+  try {
+    return recvfromInto(sock._fd, view, n, fl, sock._t)
+  } catch (e) {
+    throw fromNative(e, 'recvfrom')
+  }
 }
 
 /** send's validation and syscall: the count sent, or -errno. */

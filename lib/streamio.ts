@@ -15,10 +15,10 @@ import { type Duplex } from 'node:stream'
 
 import { osError } from './errors'
 import { socket } from './socket'
-import native = require('./native')
 import { AGAIN, READ, WRITE, Op, empty, readState, EINTR } from './loop/waiter'
 import { submit, withdraw, wouldBlock } from './loop/run'
 import { sendRest } from './loop/ops'
+import { tryRecvInto } from './loop/attempts'
 
 /**
  * @internal Reads in a row from one readiness event, or from _read without
@@ -145,7 +145,7 @@ export class StreamReader extends Op<void> {
     for (let i = 0; ;) {
       if (host.destroyed) return undefined
       const buf = takeBuffer(size)
-      const n = native.tryRecvInto(this.sock._fd, buf, size, 0)
+      const n = tryRecvInto(this.sock._fd, buf, size, 0)
       if (n <= 0) keepBuffer(buf)
       if (n < 0) {
         if (wouldBlock(-n)) return empty()

@@ -6,6 +6,7 @@ import * as C from '../constants'
 import native = require('../native')
 import { AGAIN, Op, empty, readState, EINTR } from './waiter'
 import { stillCovers, wouldBlock } from './run'
+import { tryRecvInto, trySend } from './attempts'
 
 /** Receives into `view`; the count, 0 at end of stream (`sock.recv_into`). */
 export class RecvIntoOp extends Op<number> {
@@ -23,7 +24,7 @@ export class RecvIntoOp extends Op<number> {
     const size = this.size
     stillCovers(this.view, size, 'sock_recv_into')
     for (;;) {
-      const n = native.tryRecvInto(this.sock._fd, this.view, size, 0)
+      const n = tryRecvInto(this.sock._fd, this.view, size, 0)
       if (n >= 0) {
         readState.drained = n < size && this.sock.type === C.SOCK_STREAM
         return n
@@ -69,7 +70,7 @@ export function sendRest(w: Sending, fn: string): void | typeof AGAIN {
   const buf = w.buf
   stillCovers(buf, w.total, fn)
   while (w.sent < w.total) {
-    const n = native.trySend(w.sock._fd, buf, w.sent, 0)
+    const n = trySend(w.sock._fd, buf, w.sent, 0)
     if (n >= 0) w.sent += n
     else if (wouldBlock(-n)) return AGAIN
     else if (-n !== EINTR) throw osError(-n, 'send')

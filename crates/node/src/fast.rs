@@ -16,24 +16,35 @@ use std::ptr;
 
 use napi::bindgen_prelude::*;
 use napi::{sys, JsError};
+use pysocket_core::addr::{self, Address};
 use pysocket_core::{sys as core, Error as CoreError, Mode};
 
 use crate::address::JsAddress;
 use crate::error::throw_core;
 
 /// Adds `fastRecvInto(fd, view, nbytes, flags, timeout)`,
-/// `fastSend(fd, view, flags, timeout)`, `fastSendmsgOne(fd, view, level,
-/// type, data, flags, addr, timeout)`, `fastRecvmsgOne(fd, view, control,
-/// ancbufsize, flags, timeout, out)` and `fastGetsockoptInt(fd, level,
-/// name)` to the module's exports.
+/// `fastRecvfromInto(fd, view, nbytes, flags, timeout, out)`,
+/// `fastSend(fd, view, flags, timeout)`, `fastSendto(fd, view, flags, addr,
+/// timeout)`, `fastSendmsgOne(fd, view, level, type, data, flags, addr,
+/// timeout)`, `fastRecvmsgOne(fd, view, control, ancbufsize, flags,
+/// timeout, out)` and `fastGetsockoptInt(fd, level, name)` to the module's
+/// exports.
 pub fn add_exports(exports: &mut Object, env: &Env) -> Result<()> {
     exports.set_named_property(
         "fastRecvInto",
         env.create_function::<(), i64>("fastRecvInto", recv_into)?,
     )?;
     exports.set_named_property(
+        "fastRecvfromInto",
+        env.create_function::<(), i64>("fastRecvfromInto", recvfrom_into)?,
+    )?;
+    exports.set_named_property(
         "fastSend",
         env.create_function::<(), i64>("fastSend", send)?,
+    )?;
+    exports.set_named_property(
+        "fastSendto",
+        env.create_function::<(), i64>("fastSendto", sendto)?,
     )?;
     exports.set_named_property(
         "fastSendmsgOne",
@@ -269,6 +280,122 @@ unsafe extern "C" fn recv_into(
     };
     let r = catch_unwind(AssertUnwindSafe(|| {
         core::recv(fd, &mut buf[..n], flags, Mode::from_secs(secs))
+    }));
+    result(env, r)
+}
+
+/// How many numbers `fastRecvfromInto` may write to `out`: an AF_INET6
+/// sender takes them all (see `sender_numbers`).
+pub const SENDER_SLOTS: usize = 12;
+
+/// Writes an AF_INET or AF_INET6 sender into `out` as numbers, for the
+/// TypeScript layer to make Python's tuple without a crossing per element:
+/// `[AF_INET, address as a u32, port]`, or `[AF_INET6, the eight 16-bit
+/// words..., port, flowinfo, scope_id]`, or `[0]` for no address. Any
+/// other family is given back (`Err`), for the caller to convert whole.
+fn sender_numbers(address: Address, out: &mut [f64]) -> std::result::Result<(), Address> {
+    match address {
+        Address::None => out[0] = 0.0,
+        Address::Inet { ip, port } => {
+            out[0] = f64::from(libc::AF_INET);
+            out[1] = f64::from(u32::from(ip));
+            out[2] = f64::from(port);
+        }
+        Address::Inet6 {
+            ip,
+            port,
+            flowinfo,
+            scope_id,
+        } => {
+            out[0] = f64::from(libc::AF_INET6);
+            for (slot, word) in out[1..9].iter_mut().zip(ip.segments()) {
+                *slot = f64::from(word);
+            }
+            out[9] = f64::from(port);
+            out[10] = f64::from(flowinfo);
+            out[11] = f64::from(scope_id);
+        }
+        other => return Err(other),
+    }
+    Ok(())
+}
+
+/// `recvfromInto` without napi-rs's bookkeeping or a tuple built element by
+/// element through Node-API: the count, with an AF_INET/AF_INET6 sender (or
+/// none) written to `out` as numbers (`sender_numbers`), or `-errno`; for
+/// a sender of any other family, `[count, address]` as `recvfromInto`
+/// gives it.
+unsafe extern "C" fn recvfrom_into(
+    env: sys::napi_env,
+    info: sys::napi_callback_info,
+) -> sys::napi_value {
+    let mut argv = [ptr::null_mut(); 6];
+    if let Some(what) = args(env, info, &mut argv, "6 arguments expected") {
+        return bad_arguments(env, what);
+    }
+    let [fd, view, nbytes, flags, timeout, out] = argv;
+    let mut bad = None;
+    let fd = int32(env, fd, &mut bad);
+    let buf = bytes(env, view, &mut bad);
+    let n = double(env, nbytes, &mut bad);
+    let flags = int32(env, flags, &mut bad);
+    let secs = double(env, timeout, &mut bad);
+    let out = doubles(env, out, &mut bad);
+    if out.len() < SENDER_SLOTS {
+        fail(&mut bad, "a Float64Array of 12 numbers expected");
+    }
+    if let Some(what) = bad {
+        return bad_arguments(env, what);
+    }
+    // As in recv_into: NaN and negatives read as 0, clamped to the view.
+    let n = if n > 0.0 {
+        (n as usize).min(buf.len())
+    } else {
+        0
+    };
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        core::recvfrom(fd, &mut buf[..n], flags, Mode::from_secs(secs))
+            .map(|(got, from)| (got, addr::decode_on(&from, fd)))
+    }));
+    match r {
+        Ok(Ok((got, from))) => match sender_numbers(from, out) {
+            Ok(()) => integer(env, got as i64),
+            Err(other) => {
+                match <(u32, JsAddress)>::to_napi_value(env, (got as u32, JsAddress(other))) {
+                    Ok(v) => v,
+                    Err(e) => {
+                        JsError::from(e).throw_into(env);
+                        ptr::null_mut()
+                    }
+                }
+            }
+        },
+        Ok(Err(CoreError::Os(errno))) => integer(env, -i64::from(errno)),
+        Ok(Err(e)) => thrown(env, Some(e)),
+        Err(_) => thrown(env, None),
+    }
+}
+
+/// `sendto` without napi-rs's bookkeeping: the count sent, or `-errno`;
+/// `addr` is the destination's sockaddr bytes.
+unsafe extern "C" fn sendto(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
+    let mut argv = [ptr::null_mut(); 5];
+    if let Some(what) = args(env, info, &mut argv, "5 arguments expected") {
+        return bad_arguments(env, what);
+    }
+    let [fd, view, flags, to, timeout] = argv;
+    let mut bad = None;
+    let fd = int32(env, fd, &mut bad);
+    let data = bytes(env, view, &mut bad);
+    let flags = int32(env, flags, &mut bad);
+    let to = bytes(env, to, &mut bad);
+    let secs = double(env, timeout, &mut bad);
+    if let Some(what) = bad {
+        return bad_arguments(env, what);
+    }
+    let r = catch_unwind(AssertUnwindSafe(|| {
+        let to = addr::from_bytes(to)?;
+        core::sendto(fd, data, flags, &to, Mode::from_secs(secs))
     }));
     result(env, r)
 }

@@ -1,7 +1,9 @@
-//! Bindings of the non-blocking attempts behind `socket.loop` (core `nb`).
-//! They run on every fast path, so "would block" and other errno failures
-//! come back as a negative errno instead of a thrown error; anything else
-//! (bad arguments) still throws the usual wire format.
+//! Bindings of the non-blocking attempts behind `socket.loop` (core `nb`)
+//! that have no MSG_DONTWAIT flag (connect, accept, sendfile): the data
+//! calls are the hand-written ones of `fast.rs`, called with the flag.
+//! "Would block" and other errno failures come back as a negative errno
+//! instead of a thrown error; anything else (bad arguments) still throws
+//! the usual wire format.
 
 use napi::bindgen_prelude::*;
 use napi_derive::napi;
@@ -9,45 +11,6 @@ use pysocket_core::nb;
 
 use crate::address::{decoded, sockaddr, JsAddress};
 use crate::error::{or_errno, value_or_errno, Result};
-
-/// recv into `buf[..nbytes]`: the count, or `-errno`.
-#[napi(catch_unwind)]
-pub fn try_recv_into(fd: i32, mut buf: Uint8ArraySlice, nbytes: u32, flags: i32) -> Result<i64> {
-    // SAFETY: the view is alive for this call and nothing else writes to it
-    // while the syscall runs on this thread.
-    let buf = unsafe { buf.as_mut() };
-    let n = (nbytes as usize).min(buf.len());
-    or_errno(nb::recv(fd, &mut buf[..n], flags), |n| n as i64)
-}
-
-/// recvfrom into `buf[..nbytes]`: `[count, address]`, or `-errno`.
-#[napi(catch_unwind, ts_return_type = "number | [number, unknown]")]
-pub fn try_recvfrom_into(
-    fd: i32,
-    mut buf: Uint8ArraySlice,
-    nbytes: u32,
-    flags: i32,
-) -> Result<Either<i64, (u32, JsAddress)>> {
-    // SAFETY: as in try_recv_into.
-    let buf = unsafe { buf.as_mut() };
-    let n = (nbytes as usize).min(buf.len());
-    value_or_errno(nb::recvfrom(fd, &mut buf[..n], flags), |(got, from)| {
-        (got as u32, decoded(&from))
-    })
-}
-
-/// send of `data[offset..]`: the count, or `-errno`.
-#[napi(catch_unwind)]
-pub fn try_send(fd: i32, data: &[u8], offset: u32, flags: i32) -> Result<i64> {
-    let rest = data.get(offset as usize..).unwrap_or(&[]);
-    or_errno(nb::send(fd, rest, flags), |n| n as i64)
-}
-
-#[napi(catch_unwind)]
-pub fn try_sendto(fd: i32, data: &[u8], flags: i32, addr: &[u8]) -> Result<i64> {
-    let to = sockaddr(addr)?;
-    or_errno(nb::sendto(fd, data, flags, &to), |n| n as i64)
-}
 
 /// Starts a connection: 0 when done, else `-errno` (EINPROGRESS: wait for
 /// writability, then `connectResult`).

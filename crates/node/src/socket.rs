@@ -6,7 +6,7 @@ use napi_derive::napi;
 use pysocket_core::{sys, Mode};
 
 use crate::address::{decoded_on, sockaddr, JsAddress};
-use crate::error::{or_errno, value_or_errno, Js, Result};
+use crate::error::{value_or_errno, Js, Result};
 
 #[napi(catch_unwind)]
 pub fn socket(family: i32, ty: i32, proto: i32) -> Result<i32> {
@@ -125,25 +125,6 @@ pub fn recv_into(
     Ok(got as u32)
 }
 
-/// `[count, address]`, or `-errno`.
-#[napi(catch_unwind, ts_return_type = "number | [number, unknown]")]
-pub fn recvfrom_into(
-    fd: i32,
-    mut buf: Uint8ArraySlice,
-    nbytes: u32,
-    flags: i32,
-    timeout: f64,
-) -> Result<Either<i64, (u32, JsAddress)>> {
-    // SAFETY: the view is alive for this call and nothing else writes to it
-    // while the syscall runs on this thread.
-    let buf = unsafe { buf.as_mut() };
-    let n = (nbytes as usize).min(buf.len());
-    value_or_errno(
-        sys::recvfrom(fd, &mut buf[..n], flags, Mode::from_secs(timeout)),
-        |(got, from)| (got as u32, decoded_on(fd, &from)),
-    )
-}
-
 #[napi(catch_unwind)]
 pub fn send(fd: i32, data: &[u8], flags: i32, timeout: f64) -> Result<u32> {
     Ok(sys::send(fd, data, flags, Mode::from_secs(timeout)).js()? as u32)
@@ -152,16 +133,6 @@ pub fn send(fd: i32, data: &[u8], flags: i32, timeout: f64) -> Result<u32> {
 #[napi(catch_unwind)]
 pub fn sendall(fd: i32, data: &[u8], flags: i32, timeout: f64) -> Result<()> {
     sys::sendall(fd, data, flags, Mode::from_secs(timeout)).js()
-}
-
-/// The count sent, or `-errno`.
-#[napi(catch_unwind)]
-pub fn sendto(fd: i32, data: &[u8], flags: i32, addr: &[u8], timeout: f64) -> Result<i64> {
-    let to = sockaddr(addr)?;
-    or_errno(
-        sys::sendto(fd, data, flags, &to, Mode::from_secs(timeout)),
-        |n| n as i64,
-    )
 }
 
 #[napi(catch_unwind)]
