@@ -45,24 +45,20 @@ async function sendersSeen(from: socket.socket, to: socket.socket): Promise<unkn
   return seen
 }
 
-test('an IPv4 sender, on every receiving path', async (t) => {
-  using a = socket.socket(AF_INET, SOCK_DGRAM)
-  using b = socket.socket(AF_INET, SOCK_DGRAM)
-  a.bind(['127.0.0.1', 0])
-  b.bind(['127.0.0.2', 0])
-  const seen = await sendersSeen(b, a)
-  for (const s of seen) t.deepEqual(s, b.getsockname())
-  t.is(seen.length, 6)
-})
-
-test('an IPv6 sender, on every receiving path', async (t) => {
-  using a = socket.socket(AF_INET6, SOCK_DGRAM)
-  using b = socket.socket(AF_INET6, SOCK_DGRAM)
-  a.bind(['::1', 0])
-  b.bind(['::1', 0])
-  const seen = await sendersSeen(b, a)
-  for (const s of seen) t.deepEqual(s, b.getsockname())
-})
+for (const [name, family, host, senderHost] of [
+  ['IPv4', AF_INET, '127.0.0.1', '127.0.0.2'],
+  ['IPv6', AF_INET6, '::1', '::1'],
+] as const) {
+  test(`an ${name} sender, on every receiving path`, async (t) => {
+    using a = socket.socket(family, SOCK_DGRAM)
+    using b = socket.socket(family, SOCK_DGRAM)
+    a.bind([host, 0])
+    b.bind([senderHost, 0])
+    const seen = await sendersSeen(b, a)
+    t.is(seen.length, 6)
+    for (const s of seen) t.deepEqual(s, b.getsockname())
+  })
+}
 
 test('an IPv4 sender seen by a dual-stack IPv6 socket is the mapped address', async (t) => {
   using a = socket.socket(AF_INET6, SOCK_DGRAM)

@@ -15,7 +15,7 @@
 //! ```
 //!
 //! Servers serve until killed; the client commands print one JSON line
-//! (`{"ns":..,"iters":..,"batch":..,"batches":[..]}` /
+//! (`{"ns":..,"cpu_ns":..,"iters":..,"batch":..,"batches":[..]}` /
 //! `{"ns":..,"bytes":..,"segment":..,"segments":[..]}`, `{"ns":..,"iters":..}`,
 //! `{"us":..,"cpu":..}`), timed inside the process so that start-up is not measured.
 

@@ -121,26 +121,7 @@ fn pingpong(port: u16, iters: u64, warmup: u64) -> io::Result<()> {
     s.set_nodelay(true)?;
     let fd = s.as_raw_fd();
     let mut byte = [b'x'];
-    for _ in 0..warmup {
-        round_trip(fd, &mut byte)?;
-    }
-    let mut batches = Vec::new();
-    let t0 = Instant::now();
-    let mut tb = t0;
-    for i in 1..=iters {
-        round_trip(fd, &mut byte)?;
-        if i % BATCH == 0 {
-            let t = Instant::now();
-            batches.push((t - tb).as_nanos());
-            tb = t;
-        }
-    }
-    let ns = t0.elapsed().as_nanos();
-    println!(
-        "{{\"ns\":{ns},\"iters\":{iters},\"batch\":{BATCH},\"batches\":{}}}",
-        json_list(&batches)
-    );
-    Ok(())
+    time_batches(iters, warmup, || round_trip(fd, &mut byte))
 }
 
 /// The per-call cost with no waiting: send one byte on one end of a
@@ -149,20 +130,30 @@ fn pair(iters: u64, warmup: u64) -> io::Result<()> {
     let (a, b) = std::os::unix::net::UnixStream::pair()?;
     let (fa, fb) = (a.as_raw_fd(), b.as_raw_fd());
     let mut byte = [b'x'];
-    let once = |byte: &mut [u8; 1]| -> io::Result<()> {
+    time_batches(iters, warmup, || {
         check(unsafe { libc::send(fa, byte.as_ptr().cast(), 1, 0) })?;
         check(unsafe { libc::recv(fb, byte.as_mut_ptr().cast(), 1, 0) })?;
         Ok(())
-    };
+    })
+}
+
+/// Runs `once` `warmup` times, then `iters` times timed in batches of
+/// BATCH; prints `{"ns":..,"cpu_ns":..,"iters":..,"batch":..,"batches":[..]}`
+/// (the process's CPU time over the timed calls).
+fn time_batches(
+    iters: u64,
+    warmup: u64,
+    mut once: impl FnMut() -> io::Result<()>,
+) -> io::Result<()> {
     for _ in 0..warmup {
-        once(&mut byte)?;
+        once()?;
     }
     let mut batches = Vec::new();
     let cpu0 = cpu_ns();
     let t0 = Instant::now();
     let mut tb = t0;
     for i in 1..=iters {
-        once(&mut byte)?;
+        once()?;
         if i % BATCH == 0 {
             let t = Instant::now();
             batches.push((t - tb).as_nanos());
@@ -217,36 +208,14 @@ fn eagain(iters: u64, warmup: u64) -> io::Result<()> {
     a.set_nonblocking(true)?;
     let fd = a.as_raw_fd();
     let mut byte = [0u8];
-    let once = |byte: &mut [u8; 1]| -> io::Result<()> {
+    time_batches(iters, warmup, || {
         let rc = unsafe { libc::recv(fd, byte.as_mut_ptr().cast(), 1, 0) };
         match check(rc) {
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => Ok(()),
             Err(e) => Err(e),
             Ok(_) => Err(io::Error::other("data on an empty socket")),
         }
-    };
-    for _ in 0..warmup {
-        once(&mut byte)?;
-    }
-    let mut batches = Vec::new();
-    let cpu0 = cpu_ns();
-    let t0 = Instant::now();
-    let mut tb = t0;
-    for i in 1..=iters {
-        once(&mut byte)?;
-        if i % BATCH == 0 {
-            let t = Instant::now();
-            batches.push((t - tb).as_nanos());
-            tb = t;
-        }
-    }
-    let ns = t0.elapsed().as_nanos();
-    let cpu = cpu_ns() - cpu0;
-    println!(
-        "{{\"ns\":{ns},\"cpu_ns\":{cpu},\"iters\":{iters},\"batch\":{BATCH},\"batches\":{}}}",
-        json_list(&batches)
-    );
-    Ok(())
+    })
 }
 
 /// A connected TCP client and its accepted end on loopback, both
