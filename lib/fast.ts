@@ -21,6 +21,8 @@ export interface FastPath {
     timeout: number,
     sender: Float64Array,
   ): number | [number, unknown]
+  /** How many numbers `fastRecvfromInto` may write to `sender`: its length. */
+  readonly fastSenderSlots: number
   /** send(2) of `buf`; returns the count sent or -errno. */
   fastSend(fd: number, buf: Uint8Array, flags: number, timeout: number): number
   /** sendto(2) of `buf` to the sockaddr bytes `addr`; returns the count sent or -errno. */

@@ -12,7 +12,7 @@ import { ntop6Words } from './ip6'
  * scope_id]` or `[0]` (no address). One array serves every call: the
  * numbers are read before anything else can call recvfrom.
  */
-const sender = new Float64Array(12)
+const sender = new Float64Array(fast.fastSenderSlots)
 
 /**
  * recvfrom(2) of at most `nbytes` into `view` (`timeout` in seconds as the

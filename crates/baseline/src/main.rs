@@ -19,6 +19,8 @@
 //! `{"ns":..,"bytes":..,"segment":..,"segments":[..]}`, `{"ns":..,"iters":..}`,
 //! `{"us":..,"cpu":..}`), timed inside the process so that start-up is not measured.
 
+#[cfg(any(target_os = "linux", target_os = "android"))]
+mod inproc;
 #[cfg(unix)]
 mod peers;
 

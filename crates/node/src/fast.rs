@@ -38,6 +38,7 @@ pub fn add_exports(exports: &mut Object, env: &Env) -> Result<()> {
         "fastRecvfromInto",
         env.create_function::<(), i64>("fastRecvfromInto", recvfrom_into)?,
     )?;
+    exports.set_named_property("fastSenderSlots", SENDER_SLOTS as u32)?;
     exports.set_named_property(
         "fastSend",
         env.create_function::<(), i64>("fastSend", send)?,
@@ -254,6 +255,16 @@ unsafe fn integer(env: sys::napi_env, number: i64) -> sys::napi_value {
     }
 }
 
+/// How many bytes a read of `nbytes` into a view of `len` asks for: NaN and
+/// negatives read as 0; anything past the view is clamped to it.
+fn read_len(nbytes: f64, len: usize) -> usize {
+    if nbytes > 0.0 {
+        (nbytes as usize).min(len)
+    } else {
+        0
+    }
+}
+
 unsafe extern "C" fn recv_into(
     env: sys::napi_env,
     info: sys::napi_callback_info,
@@ -272,12 +283,7 @@ unsafe extern "C" fn recv_into(
     if let Some(what) = bad {
         return bad_arguments(env, what);
     }
-    // NaN and negatives read as 0; anything past the view is clamped to it.
-    let n = if n > 0.0 {
-        (n as usize).min(buf.len())
-    } else {
-        0
-    };
+    let n = read_len(n, buf.len());
     let r = catch_unwind(AssertUnwindSafe(|| {
         core::recv(fd, &mut buf[..n], flags, Mode::from_secs(secs))
     }));
@@ -285,8 +291,9 @@ unsafe extern "C" fn recv_into(
 }
 
 /// How many numbers `fastRecvfromInto` may write to `out`: an AF_INET6
-/// sender takes them all (see `sender_numbers`).
-pub const SENDER_SLOTS: usize = 12;
+/// sender takes them all (see `sender_numbers`). Exported as
+/// `fastSenderSlots`, the size of the TypeScript layer's array.
+const SENDER_SLOTS: usize = 12;
 
 /// Writes an AF_INET or AF_INET6 sender into `out` as numbers, for the
 /// TypeScript layer to make Python's tuple without a crossing per element:
@@ -347,12 +354,7 @@ unsafe extern "C" fn recvfrom_into(
     if let Some(what) = bad {
         return bad_arguments(env, what);
     }
-    // As in recv_into: NaN and negatives read as 0, clamped to the view.
-    let n = if n > 0.0 {
-        (n as usize).min(buf.len())
-    } else {
-        0
-    };
+    let n = read_len(n, buf.len());
     let r = catch_unwind(AssertUnwindSafe(|| {
         core::recvfrom(fd, &mut buf[..n], flags, Mode::from_secs(secs))
             .map(|(got, from)| (got, addr::decode_on(&from, fd)))
